@@ -1,0 +1,41 @@
+// @ts-check
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+});
+
+module.exports = tseslint.config(
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Only src/config reads process.env.' },
+      ],
+    },
+  },
+  // The dependency rule: domain imports nothing, application imports only the domain.
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: restrict(['**/application/**', '**/adapters/**', '**/config/**', 'node:*', 'inversify', 'koa*', 'mysql2*', 'ioredis', 'bullmq', 'amqplib', 'pino', 'zod'], 'The domain is pure: no I/O, no frameworks, no outer layers.'),
+  },
+  {
+    files: ['src/application/**/*.ts'],
+    rules: restrict(['**/adapters/**', '**/config/**', 'inversify', 'koa*', 'mysql2*', 'ioredis', 'bullmq', 'amqplib', 'pino', 'zod'], 'Use cases know ports, never adapters or frameworks.'),
+  },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: restrict(['**/config/**', 'inversify'], 'Adapters never see the composition root.'),
+  },
+  {
+    files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'loadtests/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+);

@@ -1,0 +1,94 @@
+import type {
+  ConsumeOptions,
+  OrderJob,
+  OrderJobHandlers,
+  OrderQueue,
+  QueueConsumer,
+} from '../../../application/ports/order-queue';
+
+export interface RetryPolicy {
+  /** Attempts before a job is dead-lettered. */
+  maxAttempts: number;
+  /** Delay before the second attempt; doubled for each one after. */
+  backoffMs: number;
+}
+
+interface Waiting {
+  job: OrderJob;
+  attempt: number;
+}
+
+/** The embedded mode's queue: jobs live in this process only, with the same retry semantics. */
+export class InProcessOrderQueue implements OrderQueue {
+  private readonly waiting: Waiting[] = [];
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private handlers: OrderJobHandlers | null = null;
+  private concurrency = 1;
+  private active = 0;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  readonly deadLetters: OrderJob[] = [];
+
+  constructor(private readonly retry: RetryPolicy) {}
+
+  async publish(jobs: readonly OrderJob[]): Promise<void> {
+    if (this.closed) throw new Error('The queue is closed');
+    for (const job of jobs) this.waiting.push({ job: { ...job }, attempt: 1 });
+    this.pump();
+  }
+
+  async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
+    this.handlers = handlers;
+    this.concurrency = options.concurrency;
+    this.pump();
+    return { stop: () => this.stopConsuming() };
+  }
+
+  async depth(): Promise<number> {
+    return this.waiting.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    await this.stopConsuming();
+  }
+
+  private async stopConsuming(): Promise<void> {
+    this.handlers = null;
+    if (this.active === 0) return;
+    await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.handlers && this.active < this.concurrency && this.waiting.length > 0) {
+      const next = this.waiting.shift() as Waiting;
+      this.active += 1;
+      void this.runOne(this.handlers, next).finally(() => {
+        this.active -= 1;
+        if (this.active === 0) this.idle.splice(0).forEach((resolve) => resolve());
+        this.pump();
+      });
+    }
+  }
+
+  private async runOne(handlers: OrderJobHandlers, entry: Waiting): Promise<void> {
+    try {
+      await handlers.handle(entry.job);
+    } catch (error) {
+      if (entry.attempt < this.retry.maxAttempts && !this.closed) {
+        const delay = this.retry.backoffMs * 2 ** (entry.attempt - 1);
+        const timer = setTimeout(() => {
+          this.retryTimers.delete(timer);
+          this.waiting.push({ job: entry.job, attempt: entry.attempt + 1 });
+          this.pump();
+        }, delay);
+        this.retryTimers.add(timer);
+        return;
+      }
+      this.deadLetters.push(entry.job);
+      await handlers.deadLettered(entry.job, error);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { deposit, type Customer } from '../../domain/customer/customer';
+import { NotFoundError } from '../../domain/shared/domain-error';
+import type { CustomerId } from '../../domain/shared/ids';
+import type { Clock } from '../ports/clock';
+import type { UnitOfWork } from '../ports/unit-of-work';
+
+export interface DepositFundsInput {
+  customerId: CustomerId;
+  amount: number;
+}
+
+export class DepositFunds {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: DepositFundsInput): Promise<Customer> {
+    return this.uow.run(async (tx) => {
+      const customer = await tx.customers.lockById(input.customerId);
+      if (!customer) throw new NotFoundError('Customer', input.customerId);
+      const now = this.clock.now();
+      const updated = deposit(customer, input.amount, now);
+      await tx.customers.update(updated);
+      await tx.ledger.append({
+        customerId: customer.id,
+        orderId: null,
+        kind: 'DEPOSIT',
+        amount: input.amount,
+        createdAt: now,
+      });
+      return updated;
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { UnknownCustomerError } from '../../domain/customer/customer.errors';
+import type { Order } from '../../domain/order/order';
+import { IdempotencyKeyReusedError } from '../../domain/order/order.errors';
+import { placeOrder, type OrderLine } from '../../domain/order/place-order';
+import { UnknownProductError } from '../../domain/product/product.errors';
+import { orderId, type CustomerId } from '../../domain/shared/ids';
+import { IdempotencyKeyTakenError } from '../errors';
+import type { Clock } from '../ports/clock';
+import type { CustomerRepository } from '../ports/customer-repository';
+import type { IdGenerator } from '../ports/id-generator';
+import type { Logger } from '../ports/logger';
+import type { OrderQueue } from '../ports/order-queue';
+import type { OrderRepository } from '../ports/order-repository';
+import type { ProductRepository } from '../ports/product-repository';
+import type { UnitOfWork } from '../ports/unit-of-work';
+import type { AdmissionControl } from './admission-control';
+import { requestFingerprint } from './request-fingerprint';
+
+export interface PlaceOrderInput {
+  customerId: CustomerId;
+  items: readonly OrderLine[];
+  idempotencyKey: string | null;
+}
+
+export interface PlaceOrderResult {
+  order: Order;
+  /** True when an earlier request with the same idempotency key created the order. */
+  replayed: boolean;
+}
+
+/**
+ * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
+ * Once stored it is never lost: a failed publish is covered by the re-publisher.
+ */
+export class PlaceOrder {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly customers: CustomerRepository,
+    private readonly products: ProductRepository,
+    private readonly orders: OrderRepository,
+    private readonly queue: OrderQueue,
+    private readonly admission: AdmissionControl,
+    private readonly ids: IdGenerator,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+    const fingerprint = input.idempotencyKey
+      ? requestFingerprint(input.customerId, input.items)
+      : null;
+    if (input.idempotencyKey) {
+      const earlier = await this.replay(input.customerId, input.idempotencyKey, fingerprint);
+      if (earlier) return earlier;
+    }
+
+    const order = placeOrder({
+      id: orderId(this.ids.next()),
+      customerId: input.customerId,
+      lines: input.items,
+      idempotencyKey: input.idempotencyKey,
+      requestFingerprint: fingerprint,
+      now: this.clock.now(),
+    });
+    await this.checkReferences(order);
+    await this.admission.admit();
+
+    try {
+      await this.uow.run((tx) => tx.orders.insert(order));
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTakenError) || !input.idempotencyKey) throw error;
+      const earlier = await this.replay(input.customerId, input.idempotencyKey, fingerprint);
+      if (!earlier) throw error;
+      return earlier;
+    }
+
+    await this.queue.publish([{ kind: 'PLACE', orderId: order.id }]).catch((error: unknown) => {
+      this.logger.warn('order stored but not published; the re-publisher will retry', {
+        orderId: order.id,
+        error: String(error),
+      });
+    });
+    return { order, replayed: false };
+  }
+
+  private async replay(
+    customerId: CustomerId,
+    key: string,
+    fingerprint: string | null,
+  ): Promise<PlaceOrderResult | null> {
+    const earlier = await this.orders.findByIdempotencyKey(customerId, key);
+    if (!earlier) return null;
+    if (earlier.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
+    return { order: earlier, replayed: true };
+  }
+
+  private async checkReferences(order: Order): Promise<void> {
+    const productIds = order.items.map((item) => item.productId);
+    const [customer, existing] = await Promise.all([
+      this.customers.findById(order.customerId),
+      this.products.findExistingIds(productIds),
+    ]);
+    if (!customer) throw new UnknownCustomerError('customerId');
+    const missing = productIds.flatMap((id, index) =>
+      existing.has(id) ? [] : [{ path: `items.${index}.productId`, message: 'names no existing product' }],
+    );
+    if (missing.length > 0) throw new UnknownProductError(missing);
+  }
+}

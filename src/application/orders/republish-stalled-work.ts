@@ -1,0 +1,31 @@
+import type { Clock } from '../ports/clock';
+import type { OrderQueue } from '../ports/order-queue';
+import type { OrderRepository } from '../ports/order-repository';
+
+export interface RepublishOptions {
+  /** Work older than this is published again. */
+  stalledAfterMs: number;
+  /** At most this many jobs per sweep. */
+  batchSize: number;
+}
+
+/**
+ * Nothing waits for ever: orders still PENDING, and cancellations not yet applied, are published
+ * again. This covers a crash between store and publish, a broker that lost its jobs, and a broker
+ * that was down. Processing is idempotent, so a duplicate is harmless.
+ */
+export class RepublishStalledWork {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly queue: OrderQueue,
+    private readonly clock: Clock,
+    private readonly options: RepublishOptions,
+  ) {}
+
+  async execute(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.options.stalledAfterMs);
+    const jobs = await this.orders.findStalledWork(before, this.options.batchSize);
+    if (jobs.length > 0) await this.queue.publish(jobs);
+    return jobs.length;
+  }
+}

@@ -1,0 +1,4 @@
+export interface IdGenerator {
+  /** A new opaque, unique id. */
+  next(): string;
+}

@@ -1,0 +1,37 @@
+import type { OrderId } from '../../domain/shared/ids';
+
+export type OrderJobKind = 'PLACE' | 'CANCEL';
+
+export interface OrderJob {
+  kind: OrderJobKind;
+  orderId: OrderId;
+}
+
+export interface OrderJobHandlers {
+  /** Resolves when the job's transaction committed: only then is the job acknowledged. */
+  handle(job: OrderJob): Promise<void>;
+  /** Called once a job has failed its last attempt and was moved to the dead-letter queue. */
+  deadLettered(job: OrderJob, error: unknown): Promise<void>;
+}
+
+export interface ConsumeOptions {
+  concurrency: number;
+}
+
+export interface QueueConsumer {
+  /** Stops taking jobs and resolves once the jobs in flight have finished. */
+  stop(): Promise<void>;
+}
+
+/**
+ * At-least-once delivery of order work. Publishing the same job twice is allowed (handlers are
+ * idempotent); a rejected handler is retried with backoff up to a bounded number of attempts.
+ */
+export interface OrderQueue {
+  /** Resolves once the broker holds every job durably; rejects at once when it cannot. */
+  publish(jobs: readonly OrderJob[]): Promise<void>;
+  consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer>;
+  /** Jobs waiting to be taken, for back-pressure. */
+  depth(): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,13 @@
+/** One Symbol per port; the composition root binds each to the adapter the configuration picks. */
+export const TOKENS = {
+  CustomerRepository: Symbol.for('CustomerRepository'),
+  ProductRepository: Symbol.for('ProductRepository'),
+  OrderRepository: Symbol.for('OrderRepository'),
+  UnitOfWork: Symbol.for('UnitOfWork'),
+  ProductCache: Symbol.for('ProductCache'),
+  OrderQueue: Symbol.for('OrderQueue'),
+  Clock: Symbol.for('Clock'),
+  IdGenerator: Symbol.for('IdGenerator'),
+  Logger: Symbol.for('Logger'),
+  HealthChecks: Symbol.for('HealthChecks'),
+} as const;

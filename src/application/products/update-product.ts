@@ -1,0 +1,29 @@
+import { changeProduct, type Product, type ProductChanges } from '../../domain/product/product';
+import { NotFoundError } from '../../domain/shared/domain-error';
+import type { ProductId } from '../../domain/shared/ids';
+import type { Clock } from '../ports/clock';
+import type { Logger } from '../ports/logger';
+import type { ProductCache } from '../ports/product-cache';
+import type { UnitOfWork } from '../ports/unit-of-work';
+import { invalidateProducts } from './invalidate-products';
+
+export class UpdateProduct {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly cache: ProductCache,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(id: ProductId, changes: ProductChanges): Promise<Product> {
+    const updated = await this.uow.run(async (tx) => {
+      const [product] = await tx.products.lockMany([id]);
+      if (!product) throw new NotFoundError('Product', id);
+      const next = changeProduct(product, changes, this.clock.now());
+      await tx.products.update(next);
+      return next;
+    });
+    await invalidateProducts(this.cache, this.logger, [id]);
+    return updated;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Customer } from '../customer/customer';
+import type { WalletEntry } from '../customer/wallet-entry';
+import { addAmounts } from '../shared/money';
+import type { Product } from '../product/product';
+import type { Order } from './order';
+import { OrderNotCancellableError } from './order.errors';
+
+/**
+ * Records that the client wants the order cancelled; a worker applies it. Asking again changes
+ * nothing, so the first request's time is kept.
+ */
+export function requestCancellation(order: Order, now: Date): Order {
+  if (order.status === 'FAILED' || order.status === 'CANCELLED') {
+    throw new OrderNotCancellableError(order.status);
+  }
+  if (order.cancelRequestedAt) return order;
+  return { ...order, cancelRequestedAt: now, updatedAt: now };
+}
+
+export type CancellationPlan = 'NOTHING' | 'CANCEL_PENDING' | 'REVERSE_COMPLETED';
+
+export function cancellationPlan(order: Order): CancellationPlan {
+  if (!order.cancelRequestedAt) return 'NOTHING';
+  if (order.status === 'PENDING') return 'CANCEL_PENDING';
+  if (order.status === 'COMPLETED') return 'REVERSE_COMPLETED';
+  return 'NOTHING';
+}
+
+export function cancelPending(order: Order, now: Date): Order {
+  return { ...order, status: 'CANCELLED', updatedAt: now };
+}
+
+export interface Reversal {
+  order: Order;
+  products: Product[];
+  customer: Customer;
+  walletEntry: WalletEntry;
+}
+
+/** Undo a completed order: every item back in stock, the total back in the wallet. */
+export function reverseCompleted(
+  order: Order,
+  products: readonly Product[],
+  customer: Customer,
+  now: Date,
+): Reversal {
+  const total = order.total ?? 0;
+  const byId = new Map(products.map((product) => [product.id, product]));
+  return {
+    order: { ...order, status: 'CANCELLED', updatedAt: now },
+    products: order.items.map((item) => {
+      const product = byId.get(item.productId);
+      if (!product) throw new Error(`Product ${item.productId} of order ${order.id} was not loaded`);
+      return { ...product, stock: product.stock + item.quantity, updatedAt: now };
+    }),
+    customer: {
+      ...customer,
+      balance: addAmounts(customer.balance, total, 'balance'),
+      updatedAt: now,
+    },
+    walletEntry: {
+      customerId: customer.id,
+      orderId: order.id,
+      kind: 'ORDER_REFUND',
+      amount: total,
+      createdAt: now,
+    },
+  };
+}
