@@ -1,0 +1,62 @@
+import type Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import { errorMiddleware, HttpProblem } from './error-middleware';
+import { HttpApi } from './endpoint';
+import type { HttpDependencies } from './http-dependencies';
+import { jsonBody } from './json-body';
+import { openApiDocument, type OpenApiDocument } from './openapi';
+import { requestId } from './request-id';
+import { customerRoutes } from './routes/customer-routes';
+import { docsRoutes } from './routes/docs-routes';
+import { orderRoutes } from './routes/order-routes';
+import { productRoutes } from './routes/product-routes';
+import { systemRoutes } from './routes/system-routes';
+
+export interface AppOptions {
+  /** Largest accepted JSON body, in `bytes` notation; the contract says 1 MiB. */
+  bodyLimit?: string;
+}
+
+/** Reached only when no route answered: a wrong method on a known path, or an unknown path. */
+function unmatched(router: Router): Middleware {
+  return (ctx) => {
+    const allowed = new Set(
+      router.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods),
+    );
+    if (allowed.size > 0 && !allowed.has(ctx.method)) {
+      const allow = [...allowed].join(', ');
+      if (ctx.method === 'OPTIONS') {
+        ctx.status = 204;
+        ctx.set('Allow', allow);
+        return;
+      }
+      throw new HttpProblem('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here`, {
+        Allow: allow,
+      });
+    }
+    throw new HttpProblem('ROUTE_NOT_FOUND', `No route answers ${ctx.method} ${ctx.path}`);
+  };
+}
+
+/** The HTTP adapter as a Koa application; the caller decides where it listens. */
+export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa {
+  const api = new HttpApi();
+  customerRoutes(api, deps);
+  productRoutes(api, deps);
+  orderRoutes(api, deps);
+  systemRoutes(api, deps);
+  let document: OpenApiDocument | undefined;
+  docsRoutes(api.router, () => (document ??= openApiDocument(api.registry)));
+
+  const app = new Koa();
+  app.on('error', (error: unknown) => {
+    deps.logger.error('HTTP error outside the request pipeline', { error: String(error) });
+  });
+  app
+    .use(requestId())
+    .use(errorMiddleware(deps.logger))
+    .use(jsonBody(options.bodyLimit ?? '1mb'))
+    .use(api.router.routes())
+    .use(unmatched(api.router));
+  return app;
+}

@@ -1,0 +1,192 @@
+import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import Router, { type RouterContext } from '@koa/router';
+import {
+  DomainError,
+  ValidationError,
+  type ErrorDetail,
+} from '../../../domain/shared/domain-error';
+import type { ErrorCode } from '../../../domain/shared/error-codes';
+import { PROBLEMS, type ProblemCode } from './error-middleware';
+import { requestBody } from './json-body';
+import { ProblemSchema } from './schemas';
+import type { z } from './zod';
+
+/** What any use case touching the store or the queue may answer besides its own errors. */
+export const STORE_ERRORS: readonly ErrorCode[] = [
+  'DEPENDENCY_UNAVAILABLE',
+  'CONCURRENCY_CONFLICT',
+];
+
+export const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying.',
+  schema: { type: 'integer' as const, minimum: 1 },
+};
+
+export const LOCATION = {
+  description: 'The URL of the resource.',
+  schema: { type: 'string' as const },
+};
+
+export function jsonContent(schema: z.ZodType): ResponseConfig['content'] {
+  return { 'application/json': { schema } };
+}
+
+type EmptyObject = z.ZodObject<Record<never, never>>;
+
+export interface EndpointInput<P, Q, H, B> {
+  params: P;
+  query: Q;
+  headers: H;
+  body: B;
+}
+
+export interface Endpoint<
+  P extends z.ZodObject,
+  Q extends z.ZodObject,
+  H extends z.ZodObject,
+  B extends z.ZodType,
+> {
+  method: 'get' | 'post' | 'patch';
+  /** OpenAPI template: `/customers/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  headers?: H;
+  body?: B;
+  /** The successful responses; problem responses are derived from the schemas and `errors`. */
+  responses: Record<number, ResponseConfig>;
+  /** Codes the use case can throw, beyond those the request schemas imply. */
+  errors?: readonly ProblemCode[];
+  handle(
+    input: EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>>,
+    ctx: RouterContext,
+  ): Promise<void>;
+}
+
+/**
+ * Routes and their documentation, declared once: each endpoint both registers its OpenAPI path
+ * and mounts a handler that validates with the same schemas before calling `handle`.
+ */
+export class HttpApi {
+  readonly router = new Router();
+  readonly registry = new OpenAPIRegistry();
+
+  endpoint<
+    P extends z.ZodObject = EmptyObject,
+    Q extends z.ZodObject = EmptyObject,
+    H extends z.ZodObject = EmptyObject,
+    B extends z.ZodType = z.ZodUndefined,
+  >(spec: Endpoint<P, Q, H, B>): void {
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path,
+      operationId: spec.operationId,
+      summary: spec.summary,
+      description: spec.description,
+      tags: [spec.tag],
+      request: {
+        params: spec.params,
+        query: spec.query,
+        headers: spec.headers,
+        body: spec.body && {
+          required: true,
+          content: { 'application/json': { schema: spec.body } },
+        },
+      },
+      responses: { ...problemResponses(implied(spec)), ...spec.responses },
+    });
+    const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+    this.router[spec.method](koaPath, async (ctx) => {
+      await spec.handle(parseRequest(spec, ctx), ctx);
+    });
+  }
+}
+
+function implied(spec: Endpoint<z.ZodObject, z.ZodObject, z.ZodObject, z.ZodType>): ProblemCode[] {
+  const codes: ProblemCode[] = [...(spec.errors ?? []), 'INTERNAL_ERROR'];
+  if (spec.params) codes.push('NOT_FOUND');
+  if (spec.query || spec.headers || spec.body) codes.push('VALIDATION_FAILED');
+  if (spec.body) codes.push('MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE');
+  return [...new Set(codes)];
+}
+
+function problemResponses(codes: readonly ProblemCode[]): Record<number, ResponseConfig> {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) {
+    const status = PROBLEMS[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<number, ResponseConfig> = {};
+  for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const retries = group.some((code) => PROBLEMS[code].retryAfterSeconds !== undefined);
+    responses[status] = {
+      description: group.map((code) => `${code}: ${PROBLEMS[code].meaning}`).join(' · '),
+      headers: retries ? { 'Retry-After': RETRY_AFTER } : undefined,
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    };
+  }
+  return responses;
+}
+
+function parseRequest<
+  P extends z.ZodObject,
+  Q extends z.ZodObject,
+  H extends z.ZodObject,
+  B extends z.ZodType,
+>(
+  spec: Endpoint<P, Q, H, B>,
+  ctx: RouterContext,
+): EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>> {
+  const params = spec.params?.safeParse(ctx.params);
+  if (params && !params.success) {
+    throw new DomainError('NOT_FOUND', 'Nothing exists at this URL');
+  }
+  const problems: ErrorDetail[] = [];
+  const check = <T>(schema: z.ZodType<T> | undefined, value: unknown): T | undefined => {
+    if (!schema) return undefined;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    problems.push(...detailsOf(result.error));
+    return undefined;
+  };
+  const query = check(spec.query, ctx.query);
+  const headers = check(spec.headers, spec.headers && pickHeaders(spec.headers, ctx));
+  const body = check(spec.body, spec.body && requestBody(ctx));
+  if (problems.length > 0) throw new ValidationError('The request is invalid', problems);
+  return {
+    params: params?.data ?? {},
+    query: query ?? {},
+    headers: headers ?? {},
+    body,
+  } as EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>>;
+}
+
+/** Header names are case-insensitive; the schema spells them as documented. */
+function pickHeaders(schema: z.ZodObject, ctx: RouterContext): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.keys(schema.shape).map((name) => [name, ctx.headers[name.toLowerCase()]]),
+  );
+}
+
+function joinPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function detailsOf(error: z.ZodError): ErrorDetail[] {
+  return error.issues.flatMap((issue): ErrorDetail[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: joinPath([...issue.path, key]),
+        message: 'is not a known field',
+      }));
+    }
+    if (issue.path.length === 0 && issue.code === 'invalid_type') {
+      return [{ path: '', message: 'must be a JSON object' }];
+    }
+    return [{ path: joinPath(issue.path), message: issue.message }];
+  });
+}

@@ -1,0 +1,230 @@
+import type { Context, Middleware } from 'koa';
+import type { Logger } from '../../../application/ports/logger';
+import { DomainError, type ErrorDetail } from '../../../domain/shared/domain-error';
+import type { ErrorCode } from '../../../domain/shared/error-codes';
+import { currentRequestId } from './request-id';
+
+/** Codes only the HTTP layer can produce: they describe the request, not the domain. */
+export const HTTP_ERROR_CODES = [
+  'MALFORMED_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'INTERNAL_ERROR',
+] as const;
+
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+export type ProblemCode = ErrorCode | HttpErrorCode;
+
+export interface ProblemKind {
+  status: number;
+  title: string;
+  /** When it happens; published in the OpenAPI document. */
+  meaning: string;
+  /** Seconds a client should wait before retrying; sent as `Retry-After`. */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The one table from error code to HTTP status. Typed over every code, so a new domain code
+ * without a status does not compile.
+ */
+export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
+  VALIDATION_FAILED: {
+    status: 422,
+    title: 'Validation failed',
+    meaning: 'The body, query or a header breaks the schema; `errors` names each offending path.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    title: 'Not found',
+    meaning: 'The resource named in the URL does not exist.',
+  },
+  UNKNOWN_CUSTOMER: {
+    status: 422,
+    title: 'Unknown customer',
+    meaning: 'The body names a customer that does not exist.',
+  },
+  UNKNOWN_PRODUCT: {
+    status: 422,
+    title: 'Unknown product',
+    meaning: 'The body names products that do not exist; `errors` names each one.',
+  },
+  EMAIL_TAKEN: {
+    status: 409,
+    title: 'Email taken',
+    meaning: 'Another customer already uses this email.',
+  },
+  ORDER_NOT_CANCELLABLE: {
+    status: 409,
+    title: 'Order not cancellable',
+    meaning: 'The order is already FAILED or CANCELLED.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency key reused',
+    meaning: 'The Idempotency-Key was used before by this customer with a different body.',
+  },
+  AMOUNT_TOO_LARGE: {
+    status: 422,
+    title: 'Amount too large',
+    meaning: 'The resulting amount would exceed the largest supported integer (2^53 - 1).',
+  },
+  CONCURRENCY_CONFLICT: {
+    status: 503,
+    title: 'Concurrency conflict',
+    meaning: 'The request collided with concurrent work; retry it after `Retry-After` seconds.',
+    retryAfterSeconds: 1,
+  },
+  DEPENDENCY_UNAVAILABLE: {
+    status: 503,
+    title: 'Dependency unavailable',
+    meaning: 'A dependency (database, cache, queue) does not answer; retry later.',
+    retryAfterSeconds: 5,
+  },
+  BACKLOG_FULL: {
+    status: 503,
+    title: 'Backlog full',
+    meaning: 'Too many orders wait to be processed; retry after `Retry-After` seconds.',
+    retryAfterSeconds: 2,
+  },
+  MALFORMED_JSON: {
+    status: 400,
+    title: 'Malformed JSON',
+    meaning: 'The body is not a JSON object or array.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 400,
+    title: 'Unsupported media type',
+    meaning: 'The body is not sent as `application/json` (or in an unsupported charset/encoding).',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    title: 'Payload too large',
+    meaning: 'The body is larger than 1 MiB.',
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    title: 'Route not found',
+    meaning: 'No route answers this path.',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    title: 'Method not allowed',
+    meaning: 'The path exists but not with this method; `Allow` lists the methods it takes.',
+  },
+  INTERNAL_ERROR: {
+    status: 500,
+    title: 'Internal server error',
+    meaning: 'An unexpected error; it is logged under the response `X-Request-Id`.',
+  },
+};
+
+export const PROBLEM_TYPE_BASE = 'https://docs.order-service.dev/problems/';
+
+export function problemType(code: ProblemCode): string {
+  return PROBLEM_TYPE_BASE + code.toLowerCase().replaceAll('_', '-');
+}
+
+/** An HTTP-layer failure; its message is written for the client. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'HttpProblem';
+  }
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  errors?: ErrorDetail[];
+}
+
+export function problemDocument(
+  code: ProblemCode,
+  detail: string,
+  errors: readonly ErrorDetail[] = [],
+): ProblemDocument {
+  const { status, title } = PROBLEMS[code];
+  const document: ProblemDocument = { type: problemType(code), title, status, detail, code };
+  if (errors.length > 0) document.errors = errors.map(({ path, message }) => ({ path, message }));
+  return document;
+}
+
+/** Writes an RFC 9457 problem; extra members (like a readiness report) ride along. */
+export function sendProblem<T extends ProblemDocument>(ctx: Context, problem: T): void {
+  const retryAfter = PROBLEMS[problem.code].retryAfterSeconds;
+  ctx.status = problem.status;
+  if (retryAfter !== undefined) ctx.set('Retry-After', String(retryAfter));
+  ctx.type = 'application/problem+json';
+  ctx.body = problem;
+}
+
+const GENERIC_DETAIL =
+  'An unexpected error occurred. Quote the X-Request-Id response header when reporting it.';
+
+/** Headers a failed handler may have set (Location, …) must not describe the problem response. */
+function resetHeaders(ctx: Context): void {
+  for (const name of Object.keys(ctx.response.headers)) {
+    if (name.toLowerCase() !== 'x-request-id') ctx.remove(name);
+  }
+}
+
+/**
+ * The only place errors become responses. Domain and HTTP-layer errors carry messages written
+ * for clients; anything else is a bug: logged once with the request id, answered generically.
+ */
+export function errorMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const requestId = currentRequestId();
+      if (ctx.headerSent) {
+        logger.error('request failed after its response started', {
+          requestId,
+          error: describe(error),
+        });
+        return;
+      }
+      resetHeaders(ctx);
+      if (error instanceof DomainError) {
+        if (PROBLEMS[error.code].status >= 500) {
+          logger.warn('request answered 5xx', {
+            requestId,
+            code: error.code,
+            detail: error.message,
+          });
+        }
+        sendProblem(ctx, problemDocument(error.code, error.message, error.details));
+        return;
+      }
+      if (error instanceof HttpProblem) {
+        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
+        sendProblem(ctx, problemDocument(error.code, error.message));
+        return;
+      }
+      logger.error('unexpected error while serving a request', {
+        requestId,
+        method: ctx.method,
+        path: ctx.path,
+        error: describe(error),
+      });
+      sendProblem(ctx, problemDocument('INTERNAL_ERROR', GENERIC_DETAIL));
+    }
+  };
+}
+
+function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, stack: error.stack };
+  return { value: String(error) };
+}

@@ -1,0 +1,251 @@
+import {
+  FAILURE_REASONS,
+  MAX_ITEMS,
+  MAX_QUANTITY,
+  ORDER_STATUSES,
+} from '../../../domain/order/order';
+import { ERROR_CODES } from '../../../domain/shared/error-codes';
+import { HTTP_ERROR_CODES, PROBLEMS, PROBLEM_TYPE_BASE } from './error-middleware';
+import { z } from './zod';
+
+/**
+ * The schemas of the public contract. The same objects validate requests and generate
+ * `/openapi.json`, so the documentation cannot say one thing while the server checks another.
+ */
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Ids are opaque; anything outside this shape cannot name a stored row. */
+export const Id = z
+  .string()
+  .regex(ID_PATTERN, { error: 'must be an id: 1 to 64 letters, digits, "-" or "_"' })
+  .openapi({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' });
+
+export const IdParams = z.object({
+  id: Id.openapi({ param: { description: 'The resource id; one that cannot exist answers 404.' } }),
+});
+
+const Name = z
+  .string()
+  .min(1, { error: 'must not be empty', abort: true })
+  .max(200, { error: 'must be at most 200 characters' })
+  .regex(/\S/, { error: 'must not be blank' });
+
+/** Money and counts: integers within the safe range, never floats or numeric strings. */
+const Amount = z.int({ error: 'must be an integer' });
+
+const Timestamp = z.iso.datetime().openapi({ example: '2025-01-31T12:00:00.000Z' });
+
+// Requests
+
+export const CreateCustomerBody = z
+  .strictObject({
+    name: Name,
+    email: z.email({ error: 'must be an email address' }).max(254),
+    balance: Amount.min(0, { error: 'must be at least 0' })
+      .default(0)
+      .openapi({ description: 'Opening balance in minor units (cents).' }),
+  })
+  .openapi('CreateCustomer');
+
+export const DepositBody = z
+  .strictObject({
+    amount: Amount.min(1, { error: 'must be greater than 0' }).openapi({
+      description: 'Minor units (cents) added to the balance.',
+    }),
+  })
+  .openapi('Deposit');
+
+export const CreateProductBody = z
+  .strictObject({
+    name: Name,
+    price: Amount.min(0, { error: 'must be at least 0' }).openapi({ description: 'Minor units.' }),
+    stock: Amount.min(0, { error: 'must be at least 0' }),
+  })
+  .openapi('CreateProduct');
+
+export const UpdateProductBody = CreateProductBody.partial()
+  .refine((changes) => Object.values(changes).some((value) => value !== undefined), {
+    error: 'must change at least one of name, price, stock',
+  })
+  .openapi('UpdateProduct', { minProperties: 1 });
+
+const OrderLine = z
+  .strictObject({
+    productId: Id,
+    quantity: Amount.min(1, { error: 'must be at least 1' }).max(MAX_QUANTITY, {
+      error: `must be at most ${MAX_QUANTITY}`,
+    }),
+  })
+  .openapi('OrderLine');
+
+export const PlaceOrderBody = z
+  .strictObject({
+    customerId: Id,
+    items: z
+      .array(OrderLine)
+      .min(1, { error: 'must hold at least 1 item' })
+      .max(MAX_ITEMS, { error: `must hold at most ${MAX_ITEMS} items` })
+      .superRefine((items, ctx) => {
+        const seen = new Set<string>();
+        items.forEach((item, index) => {
+          if (seen.has(item.productId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'productId'],
+              message: 'appears more than once',
+            });
+          }
+          seen.add(item.productId);
+        });
+      })
+      .openapi({ description: `1 to ${MAX_ITEMS} items, each productId at most once.` }),
+  })
+  .openapi('PlaceOrder');
+
+export const IdempotencyHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1, { error: 'must be 1 to 255 characters' })
+    .max(255, { error: 'must be 1 to 255 characters' })
+    .optional()
+    .openapi({
+      description:
+        'Makes the request safe to retry: the same key with the same body returns the first ' +
+        'order (with `Idempotent-Replayed: true`); with another body it fails with ' +
+        'IDEMPOTENCY_KEY_REUSED. Keys are kept at least 24 hours, per customer.',
+    }),
+});
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+const LIMIT_ERROR = `must be an integer from 1 to ${MAX_PAGE_SIZE}`;
+
+/** Query values arrive as text: `limit` takes plain digits only (no `1e1`, `0x10`, ` 5`). */
+export const PageQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, { error: LIMIT_ERROR })
+    .transform(Number)
+    .pipe(z.int().min(1, { error: LIMIT_ERROR }).max(MAX_PAGE_SIZE, { error: LIMIT_ERROR }))
+    .default(DEFAULT_PAGE_SIZE)
+    .openapi({
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_PAGE_SIZE,
+      default: DEFAULT_PAGE_SIZE,
+      description: 'Page size.',
+    }),
+  cursor: z
+    .string()
+    .max(512, { error: 'is not a cursor from this API' })
+    .optional()
+    .openapi({ description: 'The `nextCursor` of the previous page; opaque.' }),
+});
+
+// Responses
+
+export const CustomerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    balance: z.int().openapi({ description: 'Minor units (cents).' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('Customer');
+
+export const ProductSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    price: z.int().openapi({ description: 'Minor units (cents).' }),
+    stock: z.int(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('Product');
+
+const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus', {
+  description: 'PENDING → COMPLETED | FAILED; PENDING | COMPLETED → CANCELLED.',
+});
+
+const FailureReasonSchema = z.enum(FAILURE_REASONS).openapi('FailureReason', {
+  description:
+    'Why an order ended FAILED: INSUFFICIENT_STOCK (a product had too little stock), ' +
+    'INSUFFICIENT_FUNDS (the balance was below the total), PROCESSING_ERROR (the order kept ' +
+    'failing for a technical reason and was given up; nothing was applied).',
+});
+
+export const OrderSchema = z
+  .object({
+    id: z.string(),
+    status: OrderStatusSchema,
+    customerId: z.string(),
+    items: z.array(
+      z.object({
+        productId: z.string(),
+        quantity: z.int(),
+        unitPrice: z.int().nullable().openapi({ description: 'Set when the order completes.' }),
+      }),
+    ),
+    total: z.int().nullable().openapi({ description: 'Σ quantity × unitPrice once completed.' }),
+    failureReason: z.union([FailureReasonSchema, z.null()]),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi('Order');
+
+function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      data: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    })
+    .openapi(name);
+}
+
+export const CustomerOrdersPage = pageOf(OrderSchema, 'OrderPage');
+export const ProductPage = pageOf(ProductSchema, 'ProductPage');
+
+export const HealthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+
+const DependencyStatusSchema = z
+  .object({ name: z.string(), status: z.enum(['ok', 'down']) })
+  .openapi('DependencyStatus');
+
+export const ReadinessSchema = z
+  .object({ status: z.literal('ok'), dependencies: z.array(DependencyStatusSchema) })
+  .openapi('Readiness');
+
+const codeTable = [...ERROR_CODES, ...HTTP_ERROR_CODES]
+  .map((code) => `- \`${code}\` (${PROBLEMS[code].status}): ${PROBLEMS[code].meaning}`)
+  .join('\n');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({
+      format: 'uri',
+      description: `\`${PROBLEM_TYPE_BASE}\` followed by the code in kebab case.`,
+    }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    code: z
+      .enum([...ERROR_CODES, ...HTTP_ERROR_CODES])
+      .openapi('ErrorCode', { description: `Stable, machine-readable:\n${codeTable}` }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: 'Each offending field, e.g. `items.0.quantity`.' }),
+  })
+  .openapi('Problem', { description: 'An RFC 9457 problem document.' });
+
+export const NotReadySchema = ProblemSchema.extend({
+  dependencies: z.array(DependencyStatusSchema),
+}).openapi('NotReady');

@@ -1,0 +1,81 @@
+import { isTransient } from '../../application/errors';
+import type { FailDeadLetteredOrder } from '../../application/orders/fail-dead-lettered-order';
+import type { ProcessCancellation } from '../../application/orders/process-cancellation';
+import type { ProcessOrder } from '../../application/orders/process-order';
+import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
+import type { Logger } from '../../application/ports/logger';
+import type { OrderJob, OrderQueue } from '../../application/ports/order-queue';
+
+export interface OrderWorkerDependencies {
+  queue: OrderQueue;
+  processOrder: ProcessOrder;
+  processCancellation: ProcessCancellation;
+  failDeadLetteredOrder: FailDeadLetteredOrder;
+  republishStalledWork: RepublishStalledWork;
+  logger: Logger;
+}
+
+export interface OrderWorkerOptions {
+  concurrency: number;
+  republishIntervalMs: number;
+}
+
+export interface RunningWorker {
+  /** Stops the re-publisher, then the consumer, waiting for the jobs in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Drives the order use cases from the queue. A stock or funds failure is a result (the order
+ * becomes FAILED), so a rejected job means an error: it is retried by the queue with backoff and
+ * dead-lettered when it keeps failing.
+ */
+export async function startOrderWorker(
+  deps: OrderWorkerDependencies,
+  options: OrderWorkerOptions,
+): Promise<RunningWorker> {
+  const { logger } = deps;
+  const handle = async (job: OrderJob): Promise<void> => {
+    try {
+      if (job.kind === 'PLACE') await deps.processOrder.execute(job.orderId);
+      else await deps.processCancellation.execute(job.orderId);
+    } catch (error) {
+      const level = isTransient(error) ? 'warn' : 'error';
+      logger[level]('order job failed; it will be retried', { ...job, error: String(error) });
+      throw error;
+    }
+  };
+  const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
+    logger.error('order job dead-lettered', { ...job, error: String(error) });
+    if (job.kind === 'PLACE') await deps.failDeadLetteredOrder.execute(job.orderId);
+  };
+
+  const consumer = await deps.queue.consume(
+    { handle, deadLettered },
+    { concurrency: options.concurrency },
+  );
+
+  let sweeping: Promise<void> | null = null;
+  const sweep = async () => {
+    try {
+      const count = await deps.republishStalledWork.execute();
+      if (count > 0) logger.info('re-published stalled work', { count });
+    } catch (error) {
+      logger.warn('re-publishing stalled work failed; will try again', { error: String(error) });
+    } finally {
+      sweeping = null;
+    }
+  };
+  // A slow sweep is not overlapped by the next one.
+  const timer = setInterval(() => {
+    sweeping ??= sweep();
+  }, options.republishIntervalMs);
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sweeping;
+      await consumer.stop();
+    },
+  };
+}

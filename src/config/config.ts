@@ -1,0 +1,153 @@
+/**
+ * The only reader of process.env: parses it once into a typed, validated configuration. A bad
+ * value or combination fails at start-up with a message naming the variable.
+ */
+export type Role = 'all' | 'api' | 'worker';
+
+export type StoreConfig = { driver: 'memory' } | { driver: 'mysql'; url: string; poolSize: number };
+
+export type CacheConfig =
+  | { driver: 'memory'; ttlMs: number }
+  | { driver: 'redis'; url: string; ttlMs: number; keyPrefix: string };
+
+export type QueueConfig =
+  | { driver: 'memory' }
+  | { driver: 'bullmq'; redisUrl: string; queueName: string }
+  | { driver: 'rabbitmq'; url: string; queueName: string };
+
+export interface WorkerConfig {
+  concurrency: number;
+  retry: { maxAttempts: number; backoffMs: number };
+  republish: { intervalMs: number; stalledAfterMs: number; batchSize: number };
+}
+
+export interface AppConfig {
+  port: number;
+  role: Role;
+  logLevel: string;
+  store: StoreConfig;
+  cache: CacheConfig;
+  queue: QueueConfig;
+  worker: WorkerConfig;
+  admission: { maxBacklog: number; sampleMs: number };
+  readinessTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  /** Nothing external is configured: everything runs in this process and forgets on exit. */
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function queueConfig(env: Env, redisUrl?: string, amqpUrl?: string): QueueConfig {
+  const queueName = text(env, 'QUEUE_NAME') ?? 'orders';
+  const driver =
+    oneOf(env, 'QUEUE_DRIVER', ['bullmq', 'rabbitmq', 'memory'] as const) ??
+    (redisUrl ? 'bullmq' : amqpUrl ? 'rabbitmq' : 'memory');
+  switch (driver) {
+    case 'bullmq':
+      if (!redisUrl) throw new ConfigError('REDIS_URL', 'is required when QUEUE_DRIVER=bullmq');
+      return { driver, redisUrl, queueName };
+    case 'rabbitmq':
+      if (!amqpUrl) throw new ConfigError('AMQP_URL', 'is required when QUEUE_DRIVER=rabbitmq');
+      return { driver, url: amqpUrl, queueName };
+    case 'memory':
+      return { driver };
+  }
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const) ?? 'all';
+  const databaseUrl = url(env, 'DATABASE_URL', ['mysql:']);
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const amqpUrl = url(env, 'AMQP_URL', ['amqp:', 'amqps:']);
+  const ttlMs = integer(env, 'CACHE_TTL_MS', 1000, 1, 3_600_000);
+
+  const store: StoreConfig = databaseUrl
+    ? { driver: 'mysql', url: databaseUrl, poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500) }
+    : { driver: 'memory' };
+  const cache: CacheConfig = redisUrl
+    ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix: text(env, 'CACHE_KEY_PREFIX') ?? 'orders:' }
+    : { driver: 'memory', ttlMs };
+  const queue = queueConfig(env, redisUrl, amqpUrl);
+
+  if (role !== 'all' && store.driver === 'memory') {
+    throw new ConfigError('ROLE', `=${role} needs DATABASE_URL: the API and worker share the database`);
+  }
+  if (role !== 'all' && queue.driver === 'memory') {
+    throw new ConfigError('ROLE', `=${role} needs QUEUE_DRIVER=bullmq or rabbitmq to reach the other role`);
+  }
+
+  return {
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    role,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) ?? 'info',
+    store,
+    cache,
+    queue,
+    worker: {
+      concurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
+      retry: {
+        maxAttempts: integer(env, 'JOB_MAX_ATTEMPTS', 5, 1, 100),
+        backoffMs: integer(env, 'JOB_BACKOFF_MS', 200, 1, 600_000),
+      },
+      republish: {
+        intervalMs: integer(env, 'REPUBLISH_INTERVAL_MS', 2000, 100, 3_600_000),
+        stalledAfterMs: integer(env, 'REPUBLISH_AFTER_MS', 5000, 100, 86_400_000),
+        batchSize: integer(env, 'REPUBLISH_BATCH_SIZE', 1000, 1, 100_000),
+      },
+    },
+    admission: {
+      maxBacklog: integer(env, 'MAX_BACKLOG', 0, 0, 10_000_000),
+      sampleMs: integer(env, 'BACKLOG_SAMPLE_MS', 250, 1, 60_000),
+    },
+    readinessTimeoutMs: integer(env, 'READINESS_TIMEOUT_MS', 1000, 10, 60_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 600_000),
+    embedded: store.driver === 'memory' && queue.driver === 'memory' && cache.driver === 'memory',
+  };
+}

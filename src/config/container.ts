@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { HealthCheck } from '../application/ports/health-check';
+import type { Logger } from '../application/ports/logger';
+import { TOKENS } from '../application/ports/tokens';
+import { RandomIdGenerator } from '../adapters/system/random-id-generator';
+import { SystemClock } from '../adapters/system/system-clock';
+import type { AppConfig } from './config';
+import { Disposers } from './disposers';
+import { bindCache } from './modules/cache-module';
+import { bindQueue } from './modules/queue-module';
+import { bindStore } from './modules/store-module';
+import { bindUseCases } from './modules/use-cases-module';
+
+export interface Composition {
+  container: Container;
+  disposers: Disposers;
+}
+
+/**
+ * The one composition root: binds every port to the adapter the configuration selects. Nothing
+ * else in the code branches on a driver.
+ */
+export async function buildContainer(config: AppConfig, logger: Logger): Promise<Composition> {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const disposers = new Disposers();
+  const checks: HealthCheck[] = [];
+  const clock = new SystemClock();
+  try {
+    container.bind(TOKENS.Clock).toConstantValue(clock);
+    container.bind(TOKENS.IdGenerator).toConstantValue(new RandomIdGenerator());
+    container.bind(TOKENS.Logger).toConstantValue(logger);
+    await bindStore(container, config.store, disposers, checks);
+    bindCache(container, config.cache, clock, disposers, checks);
+    await bindQueue(container, config.queue, config.worker, disposers, checks);
+    container.bind(TOKENS.HealthChecks).toConstantValue(checks);
+    bindUseCases(container, config);
+  } catch (error) {
+    await disposers.disposeAll(logger);
+    throw error;
+  }
+  return { container, disposers };
+}

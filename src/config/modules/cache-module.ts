@@ -1,0 +1,36 @@
+import type { Container } from 'inversify';
+import type { Clock } from '../../application/ports/clock';
+import type { HealthCheck } from '../../application/ports/health-check';
+import type { ProductCache } from '../../application/ports/product-cache';
+import { TOKENS } from '../../application/ports/tokens';
+import { MemoryProductCache } from '../../adapters/cache/memory/memory-product-cache';
+import { createCacheRedisClient } from '../../adapters/cache/redis/redis-client';
+import { RedisProductCache } from '../../adapters/cache/redis/redis-product-cache';
+import type { CacheConfig } from '../config';
+import type { Disposers } from '../disposers';
+
+export function bindCache(
+  container: Container,
+  config: CacheConfig,
+  clock: Clock,
+  disposers: Disposers,
+  checks: HealthCheck[],
+): void {
+  let cache: ProductCache;
+  switch (config.driver) {
+    case 'memory':
+      cache = new MemoryProductCache(config.ttlMs, clock);
+      break;
+    case 'redis': {
+      const client = createCacheRedisClient(config.url);
+      disposers.push('redis cache client', async () => {
+        await client.quit();
+      });
+      const redis = new RedisProductCache(client, { ttlMs: config.ttlMs, keyPrefix: config.keyPrefix });
+      checks.push({ name: 'cache', check: () => redis.ping() });
+      cache = redis;
+      break;
+    }
+  }
+  container.bind(TOKENS.ProductCache).toConstantValue(cache);
+}

@@ -1,0 +1,47 @@
+import type { Container } from 'inversify';
+import type { HealthCheck } from '../../application/ports/health-check';
+import type { OrderQueue } from '../../application/ports/order-queue';
+import { TOKENS } from '../../application/ports/tokens';
+import { BullmqOrderQueue } from '../../adapters/queue/bullmq/bullmq-order-queue';
+import { InProcessOrderQueue } from '../../adapters/queue/in-process/in-process-order-queue';
+import { RabbitmqOrderQueue } from '../../adapters/queue/rabbitmq/rabbitmq-order-queue';
+import type { QueueConfig, WorkerConfig } from '../config';
+import type { Disposers } from '../disposers';
+
+export async function bindQueue(
+  container: Container,
+  config: QueueConfig,
+  worker: WorkerConfig,
+  disposers: Disposers,
+  checks: HealthCheck[],
+): Promise<void> {
+  let queue: OrderQueue;
+  switch (config.driver) {
+    case 'memory':
+      queue = new InProcessOrderQueue(worker.retry);
+      break;
+    case 'bullmq': {
+      const bullmq = BullmqOrderQueue.create({
+        redisUrl: config.redisUrl,
+        queueName: config.queueName,
+        retry: worker.retry,
+      });
+      checks.push({ name: 'queue', check: () => bullmq.ping() });
+      queue = bullmq;
+      break;
+    }
+    case 'rabbitmq': {
+      const rabbitmq = await RabbitmqOrderQueue.connect({
+        url: config.url,
+        queueName: config.queueName,
+        prefetch: worker.concurrency,
+        retry: worker.retry,
+      });
+      checks.push({ name: 'queue', check: () => rabbitmq.ping() });
+      queue = rabbitmq;
+      break;
+    }
+  }
+  disposers.push(`${config.driver} queue`, () => queue.close());
+  container.bind(TOKENS.OrderQueue).toConstantValue(queue);
+}

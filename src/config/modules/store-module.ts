@@ -1,0 +1,33 @@
+import type { Container } from 'inversify';
+import { TOKENS } from '../../application/ports/tokens';
+import type { HealthCheck } from '../../application/ports/health-check';
+import { MemoryStore } from '../../adapters/persistence/memory/memory-store';
+import { MysqlStore } from '../../adapters/persistence/mysql/mysql-store';
+import type { StoreConfig } from '../config';
+import type { Disposers } from '../disposers';
+
+/** Binds the repositories and the unit of work of the configured store. */
+export async function bindStore(
+  container: Container,
+  config: StoreConfig,
+  disposers: Disposers,
+  checks: HealthCheck[],
+): Promise<void> {
+  let store: MemoryStore | MysqlStore;
+  switch (config.driver) {
+    case 'memory':
+      store = new MemoryStore();
+      break;
+    case 'mysql': {
+      const mysql = await MysqlStore.connect({ url: config.url, poolSize: config.poolSize });
+      disposers.push('mysql pool', () => mysql.close());
+      checks.push({ name: 'database', check: () => mysql.ping() });
+      store = mysql;
+      break;
+    }
+  }
+  container.bind(TOKENS.CustomerRepository).toConstantValue(store.customers);
+  container.bind(TOKENS.ProductRepository).toConstantValue(store.products);
+  container.bind(TOKENS.OrderRepository).toConstantValue(store.orders);
+  container.bind(TOKENS.UnitOfWork).toConstantValue(store.unitOfWork);
+}

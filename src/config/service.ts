@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../adapters/http/koa/create-app';
+import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
+import { startOrderWorker } from '../adapters/worker/order-worker';
+import { CreateCustomer } from '../application/customers/create-customer';
+import { DepositFunds } from '../application/customers/deposit-funds';
+import { GetCustomer } from '../application/customers/get-customer';
+import { ListCustomerOrders } from '../application/customers/list-customer-orders';
+import { FailDeadLetteredOrder } from '../application/orders/fail-dead-lettered-order';
+import { GetOrder } from '../application/orders/get-order';
+import { PlaceOrder } from '../application/orders/place-order';
+import { ProcessCancellation } from '../application/orders/process-cancellation';
+import { ProcessOrder } from '../application/orders/process-order';
+import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
+import { RequestCancellation } from '../application/orders/request-cancellation';
+import type { Logger } from '../application/ports/logger';
+import type { OrderQueue } from '../application/ports/order-queue';
+import { TOKENS } from '../application/ports/tokens';
+import { CreateProduct } from '../application/products/create-product';
+import { GetProduct } from '../application/products/get-product';
+import { ListProducts } from '../application/products/list-products';
+import { UpdateProduct } from '../application/products/update-product';
+import { CheckReadiness } from '../application/system/check-readiness';
+import type { AppConfig } from './config';
+import { buildContainer, type Composition } from './container';
+
+export interface RunningService {
+  /** The HTTP port, when this process serves the API. */
+  port: number | null;
+  composition: Composition;
+  stop(): Promise<void>;
+}
+
+export function resolveHttpDependencies({ container }: Composition): HttpDependencies {
+  return {
+    createCustomer: container.get(CreateCustomer),
+    getCustomer: container.get(GetCustomer),
+    depositFunds: container.get(DepositFunds),
+    listCustomerOrders: container.get(ListCustomerOrders),
+    createProduct: container.get(CreateProduct),
+    getProduct: container.get(GetProduct),
+    listProducts: container.get(ListProducts),
+    updateProduct: container.get(UpdateProduct),
+    placeOrder: container.get(PlaceOrder),
+    getOrder: container.get(GetOrder),
+    requestCancellation: container.get(RequestCancellation),
+    checkReadiness: container.get(CheckReadiness),
+    logger: container.get<Logger>(TOKENS.Logger),
+  };
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Stops accepting connections and resolves when the requests in flight have been answered. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+/** Starts consuming order jobs and re-publishing stalled work; pushes its own disposer. */
+export async function startWorkerRole(
+  composition: Composition,
+  config: AppConfig,
+  logger: Logger,
+): Promise<void> {
+  const { container, disposers } = composition;
+  const worker = await startOrderWorker(
+    {
+      queue: container.get<OrderQueue>(TOKENS.OrderQueue),
+      processOrder: container.get(ProcessOrder),
+      processCancellation: container.get(ProcessCancellation),
+      failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
+      republishStalledWork: container.get(RepublishStalledWork),
+      logger,
+    },
+    {
+      concurrency: config.worker.concurrency,
+      republishIntervalMs: config.worker.republish.intervalMs,
+    },
+  );
+  disposers.push('order worker', () => worker.stop());
+}
+
+/** Starts the role(s) the configuration names: the HTTP API, the order worker, or both. */
+export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
+  const composition = await buildContainer(config, logger);
+  const { disposers } = composition;
+  try {
+    if (config.role !== 'api') await startWorkerRole(composition, config, logger);
+
+    let port: number | null = null;
+    if (config.role !== 'worker') {
+      const server = createServer(createApp(resolveHttpDependencies(composition)).callback());
+      port = await listen(server, config.port);
+      disposers.push('http server', () => closeServer(server));
+    }
+
+    return { port, composition, stop: () => disposers.disposeAll(logger) };
+  } catch (error) {
+    await disposers.disposeAll(logger);
+    throw error;
+  }
+}

@@ -1,0 +1,173 @@
+import { createApp } from '../../src/adapters/http/koa/create-app';
+import { FAILURE_REASONS } from '../../src/domain/order/order';
+import { ERROR_CODES } from '../../src/domain/shared/error-codes';
+import { agent, stubDependencies } from './http-kit';
+
+/** Every route of /work/shared/API.md. */
+const CONTRACT_ROUTES = [
+  'get /health',
+  'get /ready',
+  'post /customers',
+  'get /customers/{id}',
+  'post /customers/{id}/deposits',
+  'get /customers/{id}/orders',
+  'post /products',
+  'get /products',
+  'get /products/{id}',
+  'patch /products/{id}',
+  'post /orders',
+  'get /orders/{id}',
+  'post /orders/{id}/cancel',
+];
+
+interface Operation {
+  parameters?: { name: string; in: string; schema?: object }[];
+  requestBody?: unknown;
+  responses: Record<string, { headers?: Record<string, unknown>; content?: object }>;
+}
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { enum?: string[] }> };
+};
+
+const app = createApp(stubDependencies());
+let document: Document;
+
+beforeAll(async () => {
+  const response = await agent(app).get('/openapi.json').expect(200);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  document = response.body as Document;
+});
+
+function operations(): [string, string, Operation][] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]): [string, string, Operation] => [
+      method,
+      path,
+      operation,
+    ]),
+  );
+}
+
+describe('/openapi.json', () => {
+  it('is an OpenAPI 3.1 document with exactly the routes of the contract', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const documented = operations().map(([method, path]) => `${method} ${path}`);
+    expect(documented.sort()).toEqual([...CONTRACT_ROUTES].sort());
+  });
+
+  it('resolves every $ref to a component', () => {
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)];
+    expect(refs.length).toBeGreaterThan(0);
+    for (const [, name] of refs) expect(document.components.schemas).toHaveProperty(name as string);
+  });
+
+  it('lists every error code and every failure reason', () => {
+    expect(document.components.schemas.ErrorCode?.enum).toEqual(
+      expect.arrayContaining([...ERROR_CODES]),
+    );
+    expect(document.components.schemas.FailureReason?.enum).toEqual([...FAILURE_REASONS]);
+  });
+
+  it('documents problem responses, the body, and the headers of the contract', () => {
+    for (const [method, path, operation] of operations()) {
+      expect({ route: `${method} ${path}`, has500: '500' in operation.responses }).toEqual({
+        route: `${method} ${path}`,
+        has500: true,
+      });
+    }
+    const withBody = operations().filter(([, , operation]) => operation.requestBody);
+    expect(withBody.map(([method, path]) => `${method} ${path}`).sort()).toEqual(
+      [
+        'post /customers',
+        'post /customers/{id}/deposits',
+        'post /products',
+        'patch /products/{id}',
+        'post /orders',
+      ].sort(),
+    );
+    const placeOrder = document.paths['/orders']?.post as Operation;
+    expect(placeOrder.parameters).toContainEqual(
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
+    );
+    expect(Object.keys(placeOrder.responses).sort()).toEqual(
+      ['202', '400', '413', '422', '500', '503'].sort(),
+    );
+    expect(placeOrder.responses['202']?.headers).toHaveProperty('Location');
+    expect(placeOrder.responses['202']?.headers).toHaveProperty('Idempotent-Replayed');
+    expect(placeOrder.responses['503']?.headers).toHaveProperty('Retry-After');
+    expect(placeOrder.responses['422']?.content).toHaveProperty(['application/problem+json']);
+    expect(document.paths['/orders/{id}/cancel']?.post?.responses).toHaveProperty('409');
+    expect(document.paths['/customers']?.post?.responses['201']?.headers).toHaveProperty(
+      'Location',
+    );
+    expect(document.paths['/products']?.get?.parameters?.map((p) => p.name).sort()).toEqual([
+      'cursor',
+      'limit',
+    ]);
+    expect(document.paths['/products']?.get?.parameters).toContainEqual(
+      expect.objectContaining({
+        name: 'limit',
+        in: 'query',
+        schema: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
+      }),
+    );
+  });
+});
+
+describe('docs and routes cannot drift', () => {
+  const sample = (path: string) => path.replace(/\{\w+\}/g, 'drift-check-id');
+
+  it('every documented operation is answered by a route', async () => {
+    for (const [method, path] of operations()) {
+      const call = agent(app)[method as 'get' | 'post' | 'patch'](sample(path));
+      const response = method === 'get' ? await call : await call.send({});
+      expect({ route: `${method} ${path}`, code: response.body.code }).not.toEqual({
+        route: `${method} ${path}`,
+        code: expect.stringMatching(/^(ROUTE_NOT_FOUND|METHOD_NOT_ALLOWED)$/),
+      });
+    }
+  });
+
+  it('a documented path takes no method the document does not list', async () => {
+    for (const [path, item] of Object.entries(document.paths)) {
+      const response = await agent(app).options(sample(path));
+      const allowed = (response.headers.allow ?? '').split(', ').filter((m) => m !== 'HEAD');
+      expect({ path, allowed: allowed.sort() }).toEqual({
+        path,
+        allowed: Object.keys(item)
+          .map((m) => m.toUpperCase())
+          .sort(),
+      });
+    }
+  });
+});
+
+describe('/docs', () => {
+  it('serves an HTML viewer pointing at /openapi.json', async () => {
+    for (const path of ['/docs', '/docs/']) {
+      const response = await agent(app).get(path).expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.text).toContain('swagger-ui-bundle.js');
+    }
+    const initializer = await agent(app).get('/docs/initializer.js').expect(200);
+    expect(initializer.text).toContain("'/openapi.json'");
+  });
+
+  it('serves the bundled assets from swagger-ui-dist, no CDN', async () => {
+    const index = await agent(app).get('/docs');
+    expect(index.text).not.toMatch(/https?:\/\//);
+    const script = await agent(app).get('/docs/swagger-ui-bundle.js').expect(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    expect(Number(script.headers['content-length'] ?? script.text.length)).toBeGreaterThan(1000);
+    const css = await agent(app).get('/docs/swagger-ui.css').expect(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('serves nothing else from the file system', async () => {
+    for (const path of ['/docs/package.json', '/docs/..%2Fpackage.json', '/docs/%2e%2e%2f']) {
+      expect((await agent(app).get(path)).status).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import type Koa from 'koa';
+import { createApp } from '../../src/adapters/http/koa/create-app';
+import type { HttpDependencies } from '../../src/adapters/http/koa/http-dependencies';
+import { loadConfig } from '../../src/config/config';
+import { buildContainer } from '../../src/config/container';
+import { resolveHttpDependencies, startWorkerRole } from '../../src/config/service';
+import { silentLogger } from './silent-logger';
+
+export interface TestApp {
+  app: Koa;
+  deps: HttpDependencies;
+  close(): Promise<void>;
+}
+
+/**
+ * The real composition root on the environment given (embedded in-memory adapters by default),
+ * with the worker running, for supertest(app.callback()).
+ */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig(env);
+  const composition = await buildContainer(config, silentLogger);
+  await startWorkerRole(composition, config, silentLogger);
+  const deps = resolveHttpDependencies(composition);
+  return {
+    app: createApp(deps),
+    deps,
+    close: () => composition.disposers.disposeAll(silentLogger),
+  };
+}

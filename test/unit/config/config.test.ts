@@ -1,0 +1,54 @@
+import { ConfigError, loadConfig } from '../../../src/config/config';
+
+describe('loadConfig', () => {
+  it('runs embedded, all in one process, when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      role: 'all',
+      embedded: true,
+      store: { driver: 'memory' },
+      cache: { driver: 'memory' },
+      queue: { driver: 'memory' },
+    });
+  });
+
+  it('selects MySQL, Redis and the queue driver from the environment', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'mysql://root@127.0.0.1:3306/shop',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      QUEUE_DRIVER: 'rabbitmq',
+      ROLE: 'worker',
+      WORKER_CONCURRENCY: '16',
+    });
+    expect(config).toMatchObject({
+      role: 'worker',
+      embedded: false,
+      store: { driver: 'mysql', url: 'mysql://root@127.0.0.1:3306/shop' },
+      cache: { driver: 'redis' },
+      queue: { driver: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:5672', queueName: 'orders' },
+      worker: { concurrency: 16 },
+    });
+  });
+
+  it('defaults the queue to BullMQ when only Redis is configured', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://localhost:6379' }).queue.driver).toBe('bullmq');
+  });
+
+  it.each([
+    [{ QUEUE_DRIVER: 'bullmq' }, 'REDIS_URL'],
+    [{ QUEUE_DRIVER: 'rabbitmq' }, 'AMQP_URL'],
+    [{ QUEUE_DRIVER: 'kafka' }, 'QUEUE_DRIVER'],
+    [{ ROLE: 'api' }, 'ROLE'],
+    [{ ROLE: 'worker', DATABASE_URL: 'mysql://root@h/db' }, 'ROLE'],
+    [{ ROLE: 'both' }, 'ROLE'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://h/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY'],
+  ])('refuses %p, naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(variable);
+  });
+});
