@@ -112,21 +112,41 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ? { driver: 'mysql', url: databaseUrl, poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500) }
     : { driver: 'memory' };
   const cache: CacheConfig = redisUrl
-    ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix: text(env, 'CACHE_KEY_PREFIX') ?? 'orders:' }
+    ? {
+        driver: 'redis',
+        url: redisUrl,
+        ttlMs,
+        keyPrefix: text(env, 'CACHE_KEY_PREFIX') ?? 'orders:',
+      }
     : { driver: 'memory', ttlMs };
   const queue = queueConfig(env, redisUrl, amqpUrl);
 
   if (role !== 'all' && store.driver === 'memory') {
-    throw new ConfigError('ROLE', `=${role} needs DATABASE_URL: the API and worker share the database`);
+    throw new ConfigError(
+      'ROLE',
+      `=${role} needs DATABASE_URL: the API and worker share the database`,
+    );
   }
   if (role !== 'all' && queue.driver === 'memory') {
-    throw new ConfigError('ROLE', `=${role} needs QUEUE_DRIVER=bullmq or rabbitmq to reach the other role`);
+    throw new ConfigError(
+      'ROLE',
+      `=${role} needs QUEUE_DRIVER=bullmq or rabbitmq to reach the other role`,
+    );
   }
 
   return {
     port: integer(env, 'PORT', 8000, 0, 65535),
     role,
-    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const) ?? 'info',
+    logLevel:
+      oneOf(env, 'LOG_LEVEL', [
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ] as const) ?? 'info',
     store,
     cache,
     queue,

@@ -31,8 +31,8 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     container.bind(TOKENS.IdGenerator).toConstantValue(new RandomIdGenerator());
     container.bind(TOKENS.Logger).toConstantValue(logger);
     await bindStore(container, config.store, disposers, checks);
-    bindCache(container, config.cache, clock, disposers, checks);
-    await bindQueue(container, config.queue, config.worker, disposers, checks);
+    bindCache(container, config.cache, clock, logger, disposers, checks);
+    await bindQueue(container, config.queue, config.worker, logger, disposers, checks);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);
     bindUseCases(container, config);
   } catch (error) {

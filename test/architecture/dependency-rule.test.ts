@@ -24,21 +24,26 @@ describe('the dependency rule', () => {
   it.each([
     ['src/domain/order/x.ts', "import { TOKENS } from '../../application/ports/tokens';"],
     ['src/domain/order/x.ts', "import { randomUUID } from 'node:crypto';"],
-    ['src/application/orders/x.ts', "import { MemoryStore } from '../../adapters/persistence/memory/memory-store';"],
+    [
+      'src/application/orders/x.ts',
+      "import { MemoryStore } from '../../adapters/persistence/memory/memory-store';",
+    ],
     ['src/application/orders/x.ts', "import { Container } from 'inversify';"],
     ['src/application/orders/x.ts', "import Koa from 'koa';"],
     ['src/adapters/http/koa/x.ts', "import { loadConfig } from '../../../config/config';"],
   ])('refuses, in %s: %s', async (file, code) => {
-    expect(await ruleIds(`${code}\nexport const used = 1;\n`, file)).toContain('no-restricted-imports');
+    expect(await ruleIds(`${code}\nexport const used = 1;\n`, file)).toContain(
+      'no-restricted-imports',
+    );
   });
 
   it('refuses process.env outside src/config', async () => {
-    expect(await ruleIds('export const port = process.env.PORT;\n', 'src/adapters/http/koa/x.ts')).toContain(
-      'no-restricted-syntax',
-    );
-    expect(await ruleIds('export const port = process.env.PORT;\n', 'src/config/x.ts')).not.toContain(
-      'no-restricted-syntax',
-    );
+    expect(
+      await ruleIds('export const port = process.env.PORT;\n', 'src/adapters/http/koa/x.ts'),
+    ).toContain('no-restricted-syntax');
+    expect(
+      await ruleIds('export const port = process.env.PORT;\n', 'src/config/x.ts'),
+    ).not.toContain('no-restricted-syntax');
   });
 
   it('holds for every source file of the project', async () => {

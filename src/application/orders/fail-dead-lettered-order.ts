@@ -1,6 +1,6 @@
 import { failUnprocessable } from '../../domain/order/settle-order';
 import type { OrderId } from '../../domain/shared/ids';
-import type { Clock } from "../ports/clock";
+import type { Clock } from '../ports/clock';
 import type { UnitOfWork } from '../ports/unit-of-work';
 
 /**
@@ -16,7 +16,8 @@ export class FailDeadLetteredOrder {
   execute(id: OrderId): Promise<void> {
     return this.uow.run(async (tx) => {
       const order = await tx.orders.lockById(id);
-      if (order?.status === 'PENDING') await tx.orders.update(failUnprocessable(order, this.clock.now()));
+      if (order?.status === 'PENDING')
+        await tx.orders.update(failUnprocessable(order, this.clock.now()));
     });
   }
 }

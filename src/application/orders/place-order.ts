@@ -102,7 +102,9 @@ export class PlaceOrder {
     ]);
     if (!customer) throw new UnknownCustomerError('customerId');
     const missing = productIds.flatMap((id, index) =>
-      existing.has(id) ? [] : [{ path: `items.${index}.productId`, message: 'names no existing product' }],
+      existing.has(id)
+        ? []
+        : [{ path: `items.${index}.productId`, message: 'names no existing product' }],
     );
     if (missing.length > 0) throw new UnknownProductError(missing);
   }

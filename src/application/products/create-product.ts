@@ -18,7 +18,11 @@ export class CreateProduct {
   ) {}
 
   async execute(input: CreateProductInput): Promise<Product> {
-    const product = createProduct({ ...input, id: productId(this.ids.next()), now: this.clock.now() });
+    const product = createProduct({
+      ...input,
+      id: productId(this.ids.next()),
+      now: this.clock.now(),
+    });
     await this.products.insert(product);
     return product;
   }

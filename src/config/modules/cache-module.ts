@@ -1,10 +1,14 @@
 import type { Container } from 'inversify';
 import type { Clock } from '../../application/ports/clock';
 import type { HealthCheck } from '../../application/ports/health-check';
+import type { Logger } from '../../application/ports/logger';
 import type { ProductCache } from '../../application/ports/product-cache';
 import { TOKENS } from '../../application/ports/tokens';
 import { MemoryProductCache } from '../../adapters/cache/memory/memory-product-cache';
-import { createCacheRedisClient } from '../../adapters/cache/redis/redis-client';
+import {
+  closeCacheRedisClient,
+  createCacheRedisClient,
+} from '../../adapters/cache/redis/redis-client';
 import { RedisProductCache } from '../../adapters/cache/redis/redis-product-cache';
 import type { CacheConfig } from '../config';
 import type { Disposers } from '../disposers';
@@ -13,6 +17,7 @@ export function bindCache(
   container: Container,
   config: CacheConfig,
   clock: Clock,
+  logger: Logger,
   disposers: Disposers,
   checks: HealthCheck[],
 ): void {
@@ -22,11 +27,14 @@ export function bindCache(
       cache = new MemoryProductCache(config.ttlMs, clock);
       break;
     case 'redis': {
-      const client = createCacheRedisClient(config.url);
-      disposers.push('redis cache client', async () => {
-        await client.quit();
+      const client = createCacheRedisClient(config.url, (error) =>
+        logger.warn('redis cache connection error', { error: error.message }),
+      );
+      disposers.push('redis cache client', () => closeCacheRedisClient(client));
+      const redis = new RedisProductCache(client, {
+        ttlMs: config.ttlMs,
+        keyPrefix: config.keyPrefix,
       });
-      const redis = new RedisProductCache(client, { ttlMs: config.ttlMs, keyPrefix: config.keyPrefix });
       checks.push({ name: 'cache', check: () => redis.ping() });
       cache = redis;
       break;

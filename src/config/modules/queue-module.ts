@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import type { HealthCheck } from '../../application/ports/health-check';
+import type { Logger } from '../../application/ports/logger';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import { TOKENS } from '../../application/ports/tokens';
 import { BullmqOrderQueue } from '../../adapters/queue/bullmq/bullmq-order-queue';
@@ -12,6 +13,7 @@ export async function bindQueue(
   container: Container,
   config: QueueConfig,
   worker: WorkerConfig,
+  logger: Logger,
   disposers: Disposers,
   checks: HealthCheck[],
 ): Promise<void> {
@@ -25,6 +27,7 @@ export async function bindQueue(
         redisUrl: config.redisUrl,
         queueName: config.queueName,
         retry: worker.retry,
+        logger,
       });
       checks.push({ name: 'queue', check: () => bullmq.ping() });
       queue = bullmq;
@@ -36,6 +39,7 @@ export async function bindQueue(
         queueName: config.queueName,
         prefetch: worker.concurrency,
         retry: worker.retry,
+        logger,
       });
       checks.push({ name: 'queue', check: () => rabbitmq.ping() });
       queue = rabbitmq;

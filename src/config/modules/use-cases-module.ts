@@ -36,11 +36,23 @@ export function bindUseCases(container: Container, config: AppConfig): void {
   bind(CreateCustomer, (...a) => new CreateCustomer(...a), [T.UnitOfWork, T.IdGenerator, T.Clock]);
   bind(GetCustomer, (...a) => new GetCustomer(...a), [T.CustomerRepository]);
   bind(DepositFunds, (...a) => new DepositFunds(...a), [T.UnitOfWork, T.Clock]);
-  bind(ListCustomerOrders, (...a) => new ListCustomerOrders(...a), [T.CustomerRepository, T.OrderRepository]);
-  bind(CreateProduct, (...a) => new CreateProduct(...a), [T.ProductRepository, T.IdGenerator, T.Clock]);
+  bind(ListCustomerOrders, (...a) => new ListCustomerOrders(...a), [
+    T.CustomerRepository,
+    T.OrderRepository,
+  ]);
+  bind(CreateProduct, (...a) => new CreateProduct(...a), [
+    T.ProductRepository,
+    T.IdGenerator,
+    T.Clock,
+  ]);
   bind(GetProduct, (...a) => new GetProduct(...a), [T.ProductRepository, T.ProductCache, T.Logger]);
   bind(ListProducts, (...a) => new ListProducts(...a), [T.ProductRepository]);
-  bind(UpdateProduct, (...a) => new UpdateProduct(...a), [T.UnitOfWork, T.ProductCache, T.Clock, T.Logger]);
+  bind(UpdateProduct, (...a) => new UpdateProduct(...a), [
+    T.UnitOfWork,
+    T.ProductCache,
+    T.Clock,
+    T.Logger,
+  ]);
   container
     .bind(AdmissionControl)
     .toResolvedValue(
@@ -59,9 +71,24 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     T.Logger,
   ]);
   bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
-  bind(RequestCancellation, (...a) => new RequestCancellation(...a), [T.UnitOfWork, T.OrderQueue, T.Clock, T.Logger]);
-  bind(ProcessOrder, (...a) => new ProcessOrder(...a), [T.UnitOfWork, T.ProductCache, T.Clock, T.Logger]);
-  bind(ProcessCancellation, (...a) => new ProcessCancellation(...a), [T.UnitOfWork, T.ProductCache, T.Clock, T.Logger]);
+  bind(RequestCancellation, (...a) => new RequestCancellation(...a), [
+    T.UnitOfWork,
+    T.OrderQueue,
+    T.Clock,
+    T.Logger,
+  ]);
+  bind(ProcessOrder, (...a) => new ProcessOrder(...a), [
+    T.UnitOfWork,
+    T.ProductCache,
+    T.Clock,
+    T.Logger,
+  ]);
+  bind(ProcessCancellation, (...a) => new ProcessCancellation(...a), [
+    T.UnitOfWork,
+    T.ProductCache,
+    T.Clock,
+    T.Logger,
+  ]);
   bind(FailDeadLetteredOrder, (...a) => new FailDeadLetteredOrder(...a), [T.UnitOfWork, T.Clock]);
   container
     .bind(RepublishStalledWork)

@@ -50,7 +50,8 @@ export function reverseCompleted(
     order: { ...order, status: 'CANCELLED', updatedAt: now },
     products: order.items.map((item) => {
       const product = byId.get(item.productId);
-      if (!product) throw new Error(`Product ${item.productId} of order ${order.id} was not loaded`);
+      if (!product)
+        throw new Error(`Product ${item.productId} of order ${order.id} was not loaded`);
       return { ...product, stock: product.stock + item.quantity, updatedAt: now };
     }),
     customer: {

@@ -4,7 +4,11 @@ export const ORDER_STATUSES = ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED'] as
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Why an order ended FAILED. Documented for clients in the OpenAPI document. */
-export const FAILURE_REASONS = ['INSUFFICIENT_STOCK', 'INSUFFICIENT_FUNDS', 'PROCESSING_ERROR'] as const;
+export const FAILURE_REASONS = [
+  'INSUFFICIENT_STOCK',
+  'INSUFFICIENT_FUNDS',
+  'PROCESSING_ERROR',
+] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export const MAX_ITEMS = 100;

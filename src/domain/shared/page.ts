@@ -15,7 +15,10 @@ export interface Page<T> {
 }
 
 /** Given `limit + 1` rows in newest-first order, the page and the cursor of its last row. */
-export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {
+export function toPage<T extends { createdAt: Date; id: string }>(
+  rows: T[],
+  limit: number,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   const next = rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null;

@@ -21,33 +21,43 @@ describe('customer and product use cases', () => {
   afterEach(() => h.close());
 
   it('creates a customer, refuses the same email in another case, deposits atomically', async () => {
-    const ada = await h.get(CreateCustomer).execute({ name: 'Ada', email: 'ada@example.com', balance: 10 });
+    const ada = await h
+      .get(CreateCustomer)
+      .execute({ name: 'Ada', email: 'ada@example.com', balance: 10 });
     await expect(
       h.get(CreateCustomer).execute({ name: 'Other', email: 'ADA@example.com', balance: 0 }),
     ).rejects.toBeInstanceOf(EmailTakenError);
     await Promise.all(
-      Array.from({ length: 20 }, () => h.get(DepositFunds).execute({ customerId: ada.id, amount: 5 })),
+      Array.from({ length: 20 }, () =>
+        h.get(DepositFunds).execute({ customerId: ada.id, amount: 5 }),
+      ),
     );
     expect((await h.get(GetCustomer).execute(ada.id)).balance).toBe(110);
   });
 
   it('answers NotFound for unknown customers, products and their lists', async () => {
     await expect(h.get(GetCustomer).execute(customerId('x'))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(h.get(DepositFunds).execute({ customerId: customerId('x'), amount: 1 })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      h.get(DepositFunds).execute({ customerId: customerId('x'), amount: 1 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       h.get(ListCustomerOrders).execute(customerId('x'), { limit: 10, after: null }),
     ).rejects.toBeInstanceOf(NotFoundError);
     await expect(h.get(GetProduct).execute(productId('x'))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(h.get(UpdateProduct).execute(productId('x'), { stock: 1 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(h.get(UpdateProduct).execute(productId('x'), { stock: 1 })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('patches a product and the cached read shows it at once', async () => {
     const p = await h.get(CreateProduct).execute({ name: 'Lamp', price: 100, stock: 1 });
     expect((await h.get(GetProduct).execute(p.id)).stock).toBe(1);
     await h.get(UpdateProduct).execute(p.id, { stock: 7, price: 120 });
-    expect(await h.get(GetProduct).execute(p.id)).toMatchObject({ stock: 7, price: 120, name: 'Lamp' });
+    expect(await h.get(GetProduct).execute(p.id)).toMatchObject({
+      stock: 7,
+      price: 120,
+      name: 'Lamp',
+    });
   });
 
   it('reads products from the store when the cache fails', async () => {

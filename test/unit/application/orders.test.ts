@@ -13,7 +13,10 @@ import { TOKENS } from '../../../src/application/ports/tokens';
 import { CreateProduct } from '../../../src/application/products/create-product';
 import { GetProduct } from '../../../src/application/products/get-product';
 import { UnknownCustomerError } from '../../../src/domain/customer/customer.errors';
-import { IdempotencyKeyReusedError, OrderNotCancellableError } from '../../../src/domain/order/order.errors';
+import {
+  IdempotencyKeyReusedError,
+  OrderNotCancellableError,
+} from '../../../src/domain/order/order.errors';
 import { UnknownProductError } from '../../../src/domain/product/product.errors';
 import { customerId, productId, type OrderId } from '../../../src/domain/shared/ids';
 import { useCaseHarness, type Harness } from '../../support/use-case-harness';
@@ -36,7 +39,9 @@ describe('order use cases', () => {
 
   beforeEach(async () => {
     h = await useCaseHarness();
-    shopper = (await h.get(CreateCustomer).execute({ name: 'Ada', email: 'ada@example.com', balance: 1000 })).id;
+    shopper = (
+      await h.get(CreateCustomer).execute({ name: 'Ada', email: 'ada@example.com', balance: 1000 })
+    ).id;
     widget = (await h.get(CreateProduct).execute({ name: 'Widget', price: 300, stock: 3 })).id;
   });
   afterEach(() => h.close());
@@ -60,7 +65,9 @@ describe('order use cases', () => {
   });
 
   it('refuses an unknown customer or product before storing anything', async () => {
-    await expect(place({ customerId: customerId('nobody') })).rejects.toBeInstanceOf(UnknownCustomerError);
+    await expect(place({ customerId: customerId('nobody') })).rejects.toBeInstanceOf(
+      UnknownCustomerError,
+    );
     const error = await place({
       items: [
         { productId: productId(widget), quantity: 1 },
@@ -84,7 +91,9 @@ describe('order use cases', () => {
   });
 
   it('creates one order for concurrent requests with the same key', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => place({ idempotencyKey: 'same' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => place({ idempotencyKey: 'same' })),
+    );
     expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
   });
@@ -104,7 +113,9 @@ describe('order use cases', () => {
   it('refuses new orders while the backlog is full', async () => {
     const full = await useCaseHarness({ MAX_BACKLOG: '1' });
     try {
-      const c = await full.get(CreateCustomer).execute({ name: 'B', email: 'b@example.com', balance: 0 });
+      const c = await full
+        .get(CreateCustomer)
+        .execute({ name: 'B', email: 'b@example.com', balance: 0 });
       const p = await full.get(CreateProduct).execute({ name: 'P', price: 1, stock: 1 });
       const input = {
         customerId: customerId(c.id),
@@ -135,12 +146,18 @@ describe('order use cases', () => {
   it('fails an order that lacks stock, and one that lacks funds, changing nothing', async () => {
     const tooMany = await place({ items: [{ productId: productId(widget), quantity: 4 }] });
     await h.get(ProcessOrder).execute(tooMany.order.id);
-    expect(await orderOf(tooMany.order.id)).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_STOCK' });
+    expect(await orderOf(tooMany.order.id)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'INSUFFICIENT_STOCK',
+    });
 
     const gold = (await h.get(CreateProduct).execute({ name: 'Gold', price: 5000, stock: 9 })).id;
     const tooDear = await place({ items: [{ productId: productId(gold), quantity: 1 }] });
     await h.get(ProcessOrder).execute(tooDear.order.id);
-    expect(await orderOf(tooDear.order.id)).toMatchObject({ status: 'FAILED', failureReason: 'INSUFFICIENT_FUNDS' });
+    expect(await orderOf(tooDear.order.id)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'INSUFFICIENT_FUNDS',
+    });
     expect(await balance()).toBe(1000);
     expect(await stock()).toBe(3);
   });
@@ -165,18 +182,28 @@ describe('order use cases', () => {
   it('refunds and restocks a completed order exactly once', async () => {
     const { order } = await place();
     await h.get(ProcessOrder).execute(order.id);
-    await Promise.all([h.get(RequestCancellation).execute(order.id), h.get(RequestCancellation).execute(order.id)]);
-    await Promise.all([h.get(ProcessCancellation).execute(order.id), h.get(ProcessCancellation).execute(order.id)]);
+    await Promise.all([
+      h.get(RequestCancellation).execute(order.id),
+      h.get(RequestCancellation).execute(order.id),
+    ]);
+    await Promise.all([
+      h.get(ProcessCancellation).execute(order.id),
+      h.get(ProcessCancellation).execute(order.id),
+    ]);
     expect((await orderOf(order.id)).status).toBe('CANCELLED');
     expect(await balance()).toBe(1000);
     expect(await stock()).toBe(3);
-    await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(OrderNotCancellableError);
+    await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(
+      OrderNotCancellableError,
+    );
   });
 
   it('refuses to cancel a failed order', async () => {
     const { order } = await place({ items: [{ productId: productId(widget), quantity: 4 }] });
     await h.get(ProcessOrder).execute(order.id);
-    await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(OrderNotCancellableError);
+    await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(
+      OrderNotCancellableError,
+    );
   });
 
   it('re-publishes work that has waited longer than the threshold, and only that', async () => {
@@ -203,7 +230,10 @@ describe('order use cases', () => {
   it('marks a dead-lettered pending order FAILED with PROCESSING_ERROR, and nothing else', async () => {
     const { order } = await place();
     await h.get(FailDeadLetteredOrder).execute(order.id);
-    expect(await orderOf(order.id)).toMatchObject({ status: 'FAILED', failureReason: 'PROCESSING_ERROR' });
+    expect(await orderOf(order.id)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'PROCESSING_ERROR',
+    });
 
     const done = await place({ items: [{ productId: productId(widget), quantity: 1 }] });
     await h.get(ProcessOrder).execute(done.order.id);

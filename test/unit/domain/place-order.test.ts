@@ -36,7 +36,11 @@ describe('placeOrder', () => {
       ],
       'items.1.productId',
     ],
-    ['101 items', Array.from({ length: 101 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })), 'items'],
+    [
+      '101 items',
+      Array.from({ length: 101 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })),
+      'items',
+    ],
   ])('refuses %s', (_name, lines, path) => {
     let error: unknown;
     try {

@@ -4,7 +4,10 @@ import { customer, order, product, T1 } from './builders';
 describe('settleOrder', () => {
   it('completes: decrements stock, debits the wallet, records unit prices and total', () => {
     const result = settleOrder(
-      order([['p1', 2], ['p2', 1]]),
+      order([
+        ['p1', 2],
+        ['p2', 1],
+      ]),
       [product('p1', 300, 5), product('p2', 1000, 1)],
       customer(2000),
       T1,
@@ -28,14 +31,21 @@ describe('settleOrder', () => {
 
   it('fails with INSUFFICIENT_STOCK and changes nothing when any item lacks stock', () => {
     const result = settleOrder(
-      order([['p1', 1], ['p2', 3]]),
+      order([
+        ['p1', 1],
+        ['p2', 3],
+      ]),
       [product('p1', 1, 10), product('p2', 1, 2)],
       customer(1000),
       T1,
     );
     expect(result).toEqual({
       outcome: 'FAILED',
-      order: expect.objectContaining({ status: 'FAILED', failureReason: 'INSUFFICIENT_STOCK', total: null }),
+      order: expect.objectContaining({
+        status: 'FAILED',
+        failureReason: 'INSUFFICIENT_STOCK',
+        total: null,
+      }),
     });
   });
 
@@ -47,7 +57,12 @@ describe('settleOrder', () => {
 
   it('fails with INSUFFICIENT_FUNDS when the total is beyond any safe amount', () => {
     const huge = Number.MAX_SAFE_INTEGER;
-    const result = settleOrder(order([['p1', 1000]]), [product('p1', huge, 1000)], customer(huge), T1);
+    const result = settleOrder(
+      order([['p1', 1000]]),
+      [product('p1', huge, 1000)],
+      customer(huge),
+      T1,
+    );
     expect(result.order.failureReason).toBe('INSUFFICIENT_FUNDS');
   });
 

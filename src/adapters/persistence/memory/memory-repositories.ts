@@ -4,7 +4,13 @@ import type { WalletEntry } from '../../../domain/customer/wallet-entry';
 import type { Order } from '../../../domain/order/order';
 import type { Product } from '../../../domain/product/product';
 import type { CustomerId, OrderId, ProductId } from '../../../domain/shared/ids';
-import { compareNewestFirst, isAfterCursor, toPage, type Page, type PageRequest } from '../../../domain/shared/page';
+import {
+  compareNewestFirst,
+  isAfterCursor,
+  toPage,
+  type Page,
+  type PageRequest,
+} from '../../../domain/shared/page';
 import { IdempotencyKeyTakenError } from '../../../application/errors';
 import type { CustomerRepository } from '../../../application/ports/customer-repository';
 import type { OrderJob } from '../../../application/ports/order-queue';
@@ -16,6 +22,19 @@ import type { MemoryView } from './memory-view';
 /** The store's CHECK constraints, as MySQL enforces them. */
 function checkNonNegative(value: number, what: string): void {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`CHECK failed: ${what} >= 0`);
+}
+
+/** MySQL refuses a second row with the same primary key; a Map would silently replace it. */
+function checkNewId(
+  view: MemoryView,
+  table: 'customers' | 'products' | 'orders',
+  id: string,
+): void {
+  if (view.get(table, id)) throw new Error(`PRIMARY KEY failed: ${table} ${id}`);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function page<T extends { createdAt: Date; id: string }>(rows: T[], request: PageRequest): Page<T> {
@@ -36,16 +55,24 @@ export class MemoryCustomerRepository implements CustomerRepository {
   }
 
   async insert(customer: Customer): Promise<void> {
+    checkNonNegative(customer.balance, 'balance');
+    checkNewId(this.view, 'customers', customer.id);
     if (this.view.rows('customers').some((row) => row.email === customer.email)) {
       throw new EmailTakenError();
     }
-    checkNonNegative(customer.balance, 'balance');
     this.view.put('customers', customer);
   }
 
+  /** Like an UPDATE … WHERE id = ?: only balance and updatedAt, and nothing for an absent id. */
   async update(customer: Customer): Promise<void> {
+    const stored = this.view.get('customers', customer.id);
+    if (!stored) return;
     checkNonNegative(customer.balance, 'balance');
-    this.view.put('customers', customer);
+    this.view.put('customers', {
+      ...stored,
+      balance: customer.balance,
+      updatedAt: customer.updatedAt,
+    });
   }
 }
 
@@ -61,9 +88,7 @@ export class MemoryProductRepository implements ProductRepository {
   }
 
   async lockMany(ids: readonly ProductId[]): Promise<Product[]> {
-    return [...new Set(ids)]
-      .sort()
-      .flatMap((id) => this.view.get('products', id) ?? []);
+    return [...new Set(ids)].sort().flatMap((id) => this.view.get('products', id) ?? []);
   }
 
   async list(request: PageRequest): Promise<Page<Product>> {
@@ -71,13 +96,25 @@ export class MemoryProductRepository implements ProductRepository {
   }
 
   async insert(product: Product): Promise<void> {
+    checkNonNegative(product.price, 'price');
     checkNonNegative(product.stock, 'stock');
+    checkNewId(this.view, 'products', product.id);
     this.view.put('products', product);
   }
 
+  /** Like an UPDATE … WHERE id = ?: every field but createdAt, and nothing for an absent id. */
   async update(product: Product): Promise<void> {
+    const stored = this.view.get('products', product.id);
+    if (!stored) return;
+    checkNonNegative(product.price, 'price');
     checkNonNegative(product.stock, 'stock');
-    this.view.put('products', product);
+    this.view.put('products', {
+      ...stored,
+      name: product.name,
+      price: product.price,
+      stock: product.stock,
+      updatedAt: product.updatedAt,
+    });
   }
 }
 
@@ -108,19 +145,41 @@ export class MemoryOrderRepository implements OrderRepository {
   }
 
   async insert(order: Order): Promise<void> {
+    checkNewId(this.view, 'orders', order.id);
     if (!this.view.get('customers', order.customerId)) {
       throw new Error(`FOREIGN KEY failed: customer ${order.customerId}`);
     }
     const missing = order.items.find((item) => !this.view.get('products', item.productId));
     if (missing) throw new Error(`FOREIGN KEY failed: product ${missing.productId}`);
-    if (order.idempotencyKey && (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey))) {
+    if (
+      order.idempotencyKey &&
+      (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey))
+    ) {
       throw new IdempotencyKeyTakenError();
     }
     this.view.put('orders', order);
   }
 
+  /**
+   * Like the UPDATEs of orders and order_items: the fields that change after placement and each
+   * stored item's unit price; nothing for an absent id.
+   */
   async update(order: Order): Promise<void> {
-    this.view.put('orders', order);
+    const stored = this.view.get('orders', order.id);
+    if (!stored) return;
+    const prices = new Map(order.items.map((item) => [item.productId, item.unitPrice]));
+    this.view.put('orders', {
+      ...stored,
+      status: order.status,
+      total: order.total,
+      failureReason: order.failureReason,
+      cancelRequestedAt: order.cancelRequestedAt,
+      updatedAt: order.updatedAt,
+      items: stored.items.map((item) => {
+        const unitPrice = prices.get(item.productId);
+        return unitPrice === undefined ? item : { ...item, unitPrice };
+      }),
+    });
   }
 
   async findStalledWork(before: Date, limit: number): Promise<OrderJob[]> {
@@ -136,7 +195,7 @@ export class MemoryOrderRepository implements OrderRepository {
         : [];
     });
     return jobs
-      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || compareIds(a.orderId, b.orderId))
       .slice(0, limit)
       .map(({ kind, orderId }) => ({ kind, orderId }));
   }
@@ -146,6 +205,12 @@ export class MemoryWalletLedger implements WalletLedger {
   constructor(private readonly view: MemoryView) {}
 
   async append(entry: WalletEntry): Promise<void> {
+    if (!this.view.get('customers', entry.customerId)) {
+      throw new Error(`FOREIGN KEY failed: customer ${entry.customerId}`);
+    }
+    if (entry.orderId !== null && !this.view.get('orders', entry.orderId)) {
+      throw new Error(`FOREIGN KEY failed: order ${entry.orderId}`);
+    }
     const duplicate =
       entry.orderId !== null &&
       this.view.ledger().some((row) => row.orderId === entry.orderId && row.kind === entry.kind);

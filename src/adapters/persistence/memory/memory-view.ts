@@ -5,7 +5,11 @@ import type { Product } from '../../../domain/product/product';
 import type { MemoryTables, StagedTables } from './memory-tables';
 
 type Table = 'customers' | 'products' | 'orders';
-type RowOf<T extends Table> = T extends 'customers' ? Customer : T extends 'products' ? Product : Order;
+type RowOf<T extends Table> = T extends 'customers'
+  ? Customer
+  : T extends 'products'
+    ? Product
+    : Order;
 
 /** What a repository sees: the committed tables, or a transaction's overlay on them. */
 export interface MemoryView {

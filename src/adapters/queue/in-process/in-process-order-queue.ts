@@ -5,13 +5,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-
-export interface RetryPolicy {
-  /** Attempts before a job is dead-lettered. */
-  maxAttempts: number;
-  /** Delay before the second attempt; doubled for each one after. */
-  backoffMs: number;
-}
+import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
 interface Waiting {
   job: OrderJob;
@@ -78,7 +72,7 @@ export class InProcessOrderQueue implements OrderQueue {
       await handlers.handle(entry.job);
     } catch (error) {
       if (entry.attempt < this.retry.maxAttempts && !this.closed) {
-        const delay = this.retry.backoffMs * 2 ** (entry.attempt - 1);
+        const delay = retryDelayMs(this.retry, entry.attempt);
         const timer = setTimeout(() => {
           this.retryTimers.delete(timer);
           this.waiting.push({ job: entry.job, attempt: entry.attempt + 1 });

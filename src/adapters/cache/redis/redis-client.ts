@@ -1,0 +1,45 @@
+import Redis from 'ioredis';
+
+const CONNECT_TIMEOUT_MS = 500;
+const COMMAND_TIMEOUT_MS = 500;
+const DISCONNECT_TIMEOUT_MS = 200;
+const RECONNECT_STEP_MS = 100;
+const RECONNECT_CAP_MS = 2000;
+
+/**
+ * A Redis client for the product cache, tuned to fail fast: the cache is an optimisation, so a
+ * command issued while Redis is unreachable must reject at once (callers then read the database)
+ * instead of waiting in ioredis' offline queue. The client keeps reconnecting in the background,
+ * so the cache comes back on its own when Redis does.
+ *
+ * Commands sent before the first connection is ready reject too; callers that need the cache from
+ * the first request (tests, readiness) wait for the `ready` event.
+ */
+export function createCacheRedisClient(url: string, onError?: (error: Error) => void): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    // An in-flight command is not resent after a dropped connection: it fails on the first retry.
+    maxRetriesPerRequest: 0,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, RECONNECT_CAP_MS),
+    // A socket that Redis never closes must not hold up shutdown (the default waits 2 s).
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
+  });
+  // Without a listener ioredis prints every failed reconnect attempt to stderr.
+  if (onError) redis.on('error', onError);
+  return redis;
+}
+
+/**
+ * Closes the client for good. QUIT needs a live connection (without the offline queue it is
+ * rejected while Redis is down), so a client that is not connected drops its socket instead, which
+ * also stops the background reconnects.
+ */
+export async function closeCacheRedisClient(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    await redis.quit().catch(() => redis.disconnect());
+    return;
+  }
+  redis.disconnect();
+}

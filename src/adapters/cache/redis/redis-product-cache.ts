@@ -1,0 +1,83 @@
+import type Redis from 'ioredis';
+import type { Product } from '../../../domain/product/product';
+import { productId, type ProductId } from '../../../domain/shared/ids';
+import type { ProductCache } from '../../../application/ports/product-cache';
+
+export interface RedisProductCacheOptions {
+  /** How long an entry lives, in milliseconds. */
+  ttlMs: number;
+  /** Prepended to every key, so several services (or test files) can share one Redis. */
+  keyPrefix: string;
+}
+
+/** The stored form: Dates travel as ISO-8601 strings, which keep millisecond precision. */
+interface CachedProduct {
+  id: string;
+  name: string;
+  price: number;
+  stock: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toCached(product: Product): CachedProduct {
+  return {
+    id: product.id,
+    name: product.name,
+    price: product.price,
+    stock: product.stock,
+    createdAt: product.createdAt.toISOString(),
+    updatedAt: product.updatedAt.toISOString(),
+  };
+}
+
+function fromCached(cached: CachedProduct): Product {
+  return {
+    id: productId(cached.id),
+    name: cached.name,
+    price: cached.price,
+    stock: cached.stock,
+    createdAt: new Date(cached.createdAt),
+    updatedAt: new Date(cached.updatedAt),
+  };
+}
+
+/**
+ * Read-through product cache in Redis. Entries expire on their own after `ttlMs` (Redis `PX`), which
+ * bounds how long a write that raced an invalidation can serve a stale product.
+ */
+export class RedisProductCache implements ProductCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisProductCacheOptions,
+  ) {}
+
+  async get(id: ProductId): Promise<Product | null> {
+    const json = await this.redis.get(this.key(id));
+    return json === null ? null : fromCached(JSON.parse(json) as CachedProduct);
+  }
+
+  async set(product: Product): Promise<void> {
+    await this.redis.set(
+      this.key(product.id),
+      JSON.stringify(toCached(product)),
+      'PX',
+      this.options.ttlMs,
+    );
+  }
+
+  async invalidate(ids: readonly ProductId[]): Promise<void> {
+    // DEL with no key is a Redis syntax error.
+    if (ids.length === 0) return;
+    await this.redis.del(ids.map((id) => this.key(id)));
+  }
+
+  /** Resolves when Redis answers; for readiness checks. */
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  private key(id: ProductId): string {
+    return `${this.options.keyPrefix}product:${id}`;
+  }
+}

@@ -1,0 +1,283 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { OrderJob } from '../../../application/ports/order-queue';
+import type { OrderRepository } from '../../../application/ports/order-repository';
+import type { FailureReason, Order, OrderItem, OrderStatus } from '../../../domain/order/order';
+import {
+  customerId,
+  orderId,
+  productId,
+  type CustomerId,
+  type OrderId,
+} from '../../../domain/shared/ids';
+import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
+import { olderThanCursor } from './keyset';
+import type { Queryable } from './queryable';
+
+interface OrderRecord {
+  id: string;
+  customer_id: string;
+  status: OrderStatus;
+  total: number | null;
+  failure_reason: FailureReason | null;
+  idempotency_key: string | null;
+  request_fingerprint: string | null;
+  cancel_requested_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface OrderRow extends OrderRecord, RowDataPacket {}
+
+/** An order row joined with one of its items; the item columns are null for an order without any. */
+interface OrderWithItemRow extends OrderRow {
+  item_product_id: string | null;
+  item_quantity: number | null;
+  item_unit_price: number | null;
+}
+
+interface ItemRow extends RowDataPacket {
+  order_id: string;
+  product_id: string;
+  quantity: number;
+  unit_price: number | null;
+}
+
+interface StalledRow extends RowDataPacket {
+  id: string;
+  since: Date;
+}
+
+const ORDER_COLUMNS = [
+  'id',
+  'customer_id',
+  'status',
+  'total',
+  'failure_reason',
+  'idempotency_key',
+  'request_fingerprint',
+  'cancel_requested_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** One order with its items in one round trip; `o` is the order, items come in line order. */
+const SELECT_ORDER_WITH_ITEMS = `
+  SELECT ${ORDER_COLUMNS.map((column) => `o.${column}`).join(', ')},
+         i.product_id AS item_product_id, i.quantity AS item_quantity,
+         i.unit_price AS item_unit_price
+  FROM orders o LEFT JOIN order_items i ON i.order_id = o.id`;
+
+function toRow(order: Order): OrderRecord {
+  return {
+    id: order.id,
+    customer_id: order.customerId,
+    status: order.status,
+    total: order.total,
+    failure_reason: order.failureReason,
+    idempotency_key: order.idempotencyKey,
+    request_fingerprint: order.requestFingerprint,
+    cancel_requested_at: order.cancelRequestedAt,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+  };
+}
+
+function fromRow(row: OrderRecord, items: OrderItem[]): Order {
+  return {
+    id: orderId(row.id),
+    customerId: customerId(row.customer_id),
+    status: row.status,
+    items,
+    total: row.total,
+    failureReason: row.failure_reason,
+    idempotencyKey: row.idempotency_key,
+    requestFingerprint: row.request_fingerprint,
+    cancelRequestedAt: row.cancel_requested_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function itemFromRow(row: {
+  product_id: string;
+  quantity: number;
+  unit_price: number | null;
+}): OrderItem {
+  return {
+    productId: productId(row.product_id),
+    quantity: row.quantity,
+    unitPrice: row.unit_price,
+  };
+}
+
+/** Rows of one order joined with its items (see SELECT_ORDER_WITH_ITEMS), or none. */
+function fromJoinedRows(rows: OrderWithItemRow[]): Order | null {
+  const [first] = rows;
+  if (!first) return null;
+  const items = rows.flatMap((row) =>
+    row.item_product_id === null
+      ? []
+      : [
+          itemFromRow({
+            product_id: row.item_product_id,
+            // NOT NULL in order_items: null here only when the LEFT JOIN found no item at all.
+            quantity: row.item_quantity as number,
+            unit_price: row.item_unit_price,
+          }),
+        ],
+  );
+  return fromRow(first, items);
+}
+
+export class MysqlOrderRepository implements OrderRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async findById(id: OrderId): Promise<Order | null> {
+    const rows = await this.db.select<OrderWithItemRow>(
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? ORDER BY i.line_no`,
+      [id],
+    );
+    return fromJoinedRows(rows);
+  }
+
+  /** Locks the order row and its item rows: only this order's transaction writes either. */
+  async lockById(id: OrderId): Promise<Order | null> {
+    const rows = await this.db.select<OrderWithItemRow>(
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? ORDER BY i.line_no FOR UPDATE`,
+      [id],
+    );
+    return fromJoinedRows(rows);
+  }
+
+  async findByIdempotencyKey(customer: CustomerId, key: string): Promise<Order | null> {
+    const rows = await this.db.select<OrderWithItemRow>(
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.customer_id = ? AND o.idempotency_key = ?
+       ORDER BY i.line_no`,
+      [customer, key],
+    );
+    return fromJoinedRows(rows);
+  }
+
+  async listByCustomer(customer: CustomerId, page: PageRequest): Promise<Page<Order>> {
+    const older = olderThanCursor(page);
+    const rows = await this.db.select<OrderRow>(
+      `SELECT ${ORDER_COLUMNS.join(', ')} FROM orders WHERE customer_id = ? AND ${older.sql}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [customer, ...older.values, page.limit + 1],
+    );
+    const items = await this.itemsOf(rows.map((row) => row.id));
+    return toPage(
+      rows.map((row) => fromRow(row, items.get(row.id) ?? [])),
+      page.limit,
+    );
+  }
+
+  async insert(order: Order): Promise<void> {
+    const row = toRow(order);
+    await this.db.atomically(async (tx) => {
+      // A foreign key check share-locks the parent row. Taking the products' share locks first,
+      // in id order, keeps this insert to the workers' lock order (products, then customer), so
+      // it waits for a worker instead of deadlocking with it.
+      if (order.items.length > 0) {
+        await tx.select('SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE', [
+          order.items.map((item) => item.productId),
+        ]);
+      }
+      await tx.write(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (?)`, [
+        ORDER_COLUMNS.map((column) => row[column]),
+      ]);
+      if (order.items.length > 0) {
+        await tx.write(
+          'INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) VALUES ?',
+          [
+            order.items.map((item, index) => [
+              order.id,
+              index,
+              item.productId,
+              item.quantity,
+              item.unitPrice,
+            ]),
+          ],
+        );
+      }
+    });
+  }
+
+  async update(order: Order): Promise<void> {
+    const row = toRow(order);
+    await this.db.atomically(async (tx) => {
+      await tx.write(
+        `UPDATE orders SET status = ?, total = ?, failure_reason = ?, cancel_requested_at = ?,
+         updated_at = ? WHERE id = ?`,
+        [
+          row.status,
+          row.total,
+          row.failure_reason,
+          row.cancel_requested_at,
+          row.updated_at,
+          row.id,
+        ],
+      );
+      if (order.items.length > 0) {
+        await tx.write(
+          `UPDATE order_items
+           SET unit_price = CASE product_id ${order.items.map(() => 'WHEN ? THEN ?').join(' ')}
+                            ELSE unit_price END
+           WHERE order_id = ?`,
+          [...order.items.flatMap((item) => [item.productId, item.unitPrice]), order.id],
+        );
+      }
+    });
+  }
+
+  /**
+   * Two index range scans on (status, cancel_requested_at, created_at): orders never asked to be
+   * cancelled that are still PENDING, and open orders whose cancellation is waiting. Each is
+   * bounded by `limit`; the merge keeps the oldest.
+   */
+  async findStalledWork(before: Date, limit: number): Promise<OrderJob[]> {
+    if (limit <= 0) return [];
+    const [placements, cancellations] = await Promise.all([
+      this.db.select<StalledRow>(
+        `SELECT id, created_at AS since FROM orders
+         WHERE status = 'PENDING' AND cancel_requested_at IS NULL AND created_at < ?
+         ORDER BY created_at, id LIMIT ?`,
+        [before, limit],
+      ),
+      this.db.select<StalledRow>(
+        `SELECT id, cancel_requested_at AS since FROM orders
+         WHERE status IN ('PENDING', 'COMPLETED') AND cancel_requested_at < ?
+         ORDER BY cancel_requested_at, id LIMIT ?`,
+        [before, limit],
+      ),
+    ]);
+    const jobs = [
+      ...placements.map((row) => ({ kind: 'PLACE' as const, row })),
+      ...cancellations.map((row) => ({ kind: 'CANCEL' as const, row })),
+    ];
+    return jobs
+      .sort(
+        (a, b) =>
+          a.row.since.getTime() - b.row.since.getTime() ||
+          (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0),
+      )
+      .slice(0, limit)
+      .map(({ kind, row }) => ({ kind, orderId: orderId(row.id) }));
+  }
+
+  private async itemsOf(ids: readonly string[]): Promise<Map<string, OrderItem[]>> {
+    const byOrder = new Map<string, OrderItem[]>();
+    if (ids.length === 0) return byOrder;
+    const rows = await this.db.select<ItemRow>(
+      `SELECT order_id, product_id, quantity, unit_price FROM order_items
+       WHERE order_id IN (?) ORDER BY order_id, line_no`,
+      [ids],
+    );
+    for (const row of rows) {
+      const items = byOrder.get(row.order_id) ?? [];
+      items.push(itemFromRow(row));
+      byOrder.set(row.order_id, items);
+    }
+    return byOrder;
+  }
+}

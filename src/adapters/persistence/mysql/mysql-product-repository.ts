@@ -1,0 +1,99 @@
+import type { RowDataPacket } from 'mysql2/promise';
+import type { ProductRepository } from '../../../application/ports/product-repository';
+import type { Product } from '../../../domain/product/product';
+import { productId, type ProductId } from '../../../domain/shared/ids';
+import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
+import { olderThanCursor } from './keyset';
+import type { Queryable } from './queryable';
+
+interface ProductRecord {
+  id: string;
+  name: string;
+  price: number;
+  stock: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface ProductRow extends ProductRecord, RowDataPacket {}
+
+const PRODUCT_COLUMNS = 'id, name, price, stock, created_at, updated_at';
+
+function toRow(product: Product): ProductRecord {
+  return {
+    id: product.id,
+    name: product.name,
+    price: product.price,
+    stock: product.stock,
+    created_at: product.createdAt,
+    updated_at: product.updatedAt,
+  };
+}
+
+function fromRow(row: ProductRow): Product {
+  return {
+    id: productId(row.id),
+    name: row.name,
+    price: row.price,
+    stock: row.stock,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export class MysqlProductRepository implements ProductRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async findById(id: ProductId): Promise<Product | null> {
+    const [row] = await this.db.select<ProductRow>(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ?`,
+      [id],
+    );
+    return row ? fromRow(row) : null;
+  }
+
+  async findExistingIds(ids: readonly ProductId[]): Promise<Set<ProductId>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db.select<ProductRow>('SELECT id FROM products WHERE id IN (?)', [ids]);
+    return new Set(rows.map((row) => productId(row.id)));
+  }
+
+  async lockMany(ids: readonly ProductId[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select<ProductRow>(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id IN (?) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return rows.map(fromRow);
+  }
+
+  async list(page: PageRequest): Promise<Page<Product>> {
+    const older = olderThanCursor(page);
+    const rows = await this.db.select<ProductRow>(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE ${older.sql}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...older.values, page.limit + 1],
+    );
+    return toPage(rows.map(fromRow), page.limit);
+  }
+
+  async insert(product: Product): Promise<void> {
+    const row = toRow(product);
+    await this.db.write(`INSERT INTO products (${PRODUCT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`, [
+      row.id,
+      row.name,
+      row.price,
+      row.stock,
+      row.created_at,
+      row.updated_at,
+    ]);
+  }
+
+  async update(product: Product): Promise<void> {
+    const row = toRow(product);
+    await this.db.write(
+      'UPDATE products SET name = ?, price = ?, stock = ?, updated_at = ? WHERE id = ?',
+      [row.name, row.price, row.stock, row.updated_at, row.id],
+    );
+  }
+}

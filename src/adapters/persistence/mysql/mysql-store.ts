@@ -1,0 +1,56 @@
+import type { Pool } from 'mysql2/promise';
+import { migrateDatabase } from './migrate';
+import { createMysqlPool, parseMysqlUrl } from './mysql-connection';
+import { MysqlCustomerRepository } from './mysql-customer-repository';
+import { MysqlOrderRepository } from './mysql-order-repository';
+import { MysqlProductRepository } from './mysql-product-repository';
+import { MysqlUnitOfWork } from './mysql-unit-of-work';
+import { MysqlWalletLedger } from './mysql-wallet-ledger';
+import { PoolQueryable } from './queryable';
+
+export interface MysqlStoreOptions {
+  /** `mysql://user:pass@host:3306/db`; the database is created when missing. */
+  url: string;
+  /** Connections in the pool: the most statements and transactions in flight at once. */
+  poolSize: number;
+}
+
+/** The MySQL store: every repository of it, outside (on the pool) and inside transactions. */
+export class MysqlStore {
+  private readonly queryable: PoolQueryable;
+  readonly customers: MysqlCustomerRepository;
+  readonly products: MysqlProductRepository;
+  readonly orders: MysqlOrderRepository;
+  readonly ledger: MysqlWalletLedger;
+  readonly unitOfWork: MysqlUnitOfWork;
+
+  private constructor(private readonly pool: Pool) {
+    this.queryable = new PoolQueryable(pool);
+    this.customers = new MysqlCustomerRepository(this.queryable);
+    this.products = new MysqlProductRepository(this.queryable);
+    this.orders = new MysqlOrderRepository(this.queryable);
+    this.ledger = new MysqlWalletLedger(this.queryable);
+    this.unitOfWork = new MysqlUnitOfWork(pool);
+  }
+
+  /** Migrates the schema (creating the database if needed), then opens the pool. */
+  static async connect(options: MysqlStoreOptions): Promise<MysqlStore> {
+    const settings = parseMysqlUrl(options.url);
+    const pool = createMysqlPool(settings, options.poolSize);
+    await migrateDatabase(settings).catch(async (error: unknown) => {
+      await pool.end();
+      throw error;
+    });
+    return new MysqlStore(pool);
+  }
+
+  /** Resolves when the server answers; DependencyUnavailableError otherwise. */
+  async ping(): Promise<void> {
+    await this.queryable.select('SELECT 1');
+  }
+
+  /** Ends the pool once its connections are back; later calls fail as "database unavailable". */
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,37 @@
+import type { WalletLedger } from '../../../application/ports/wallet-ledger';
+import type { WalletEntry, WalletEntryKind } from '../../../domain/customer/wallet-entry';
+import type { Queryable } from './queryable';
+
+interface WalletEntryRecord {
+  customer_id: string;
+  order_id: string | null;
+  kind: WalletEntryKind;
+  amount: number;
+  created_at: Date;
+}
+
+function toRow(entry: WalletEntry): WalletEntryRecord {
+  return {
+    customer_id: entry.customerId,
+    order_id: entry.orderId,
+    kind: entry.kind,
+    amount: entry.amount,
+    created_at: entry.createdAt,
+  };
+}
+
+/**
+ * Append-only. UNIQUE (order_id, kind) gives an order one debit and at most one refund; a second
+ * one is a bug upstream, so its error is left as the driver raised it.
+ */
+export class MysqlWalletLedger implements WalletLedger {
+  constructor(private readonly db: Queryable) {}
+
+  async append(entry: WalletEntry): Promise<void> {
+    const row = toRow(entry);
+    await this.db.write(
+      'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?)',
+      [row.customer_id, row.order_id, row.kind, row.amount, row.created_at],
+    );
+  }
+}

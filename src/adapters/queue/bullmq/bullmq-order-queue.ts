@@ -1,0 +1,195 @@
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import type { Logger } from '../../../application/ports/logger';
+import type {
+  ConsumeOptions,
+  OrderJob,
+  OrderJobHandlers,
+  OrderQueue,
+  QueueConsumer,
+} from '../../../application/ports/order-queue';
+import { consoleLogger } from '../console-logger';
+import { toOrderJob } from '../order-job-payload';
+import type { RetryPolicy } from '../retry-policy';
+
+export interface BullmqOrderQueueOptions {
+  redisUrl: string;
+  queueName: string;
+  retry: RetryPolicy;
+  logger?: Logger;
+}
+
+/** The failed set is the dead-letter queue: kept for inspection, bounded so it cannot fill Redis. */
+const DEAD_LETTERS_KEPT = { count: 10_000, age: 14 * 24 * 60 * 60 };
+
+/**
+ * Derived from the job, so that re-publishing work that is still waiting adds nothing. BullMQ
+ * refuses ':' in custom ids (it separates key parts) and ids that read as integers: the kind
+ * prefix rules out the latter, and encoding the order id the former without merging two ids.
+ */
+export function bullmqJobId(job: OrderJob): string {
+  return `${job.kind.toLowerCase()}-${encodeURIComponent(job.orderId)}`;
+}
+
+/**
+ * Order work on Redis through BullMQ. Jobs that fail every attempt stay in the failed set, which
+ * is the dead-letter queue; completed jobs are removed so that their id can be published again.
+ */
+export class BullmqOrderQueue implements OrderQueue {
+  private readonly consumers = new Set<QueueConsumer>();
+
+  private constructor(
+    private readonly producer: Redis,
+    private readonly queue: Queue<OrderJob>,
+    private readonly options: BullmqOrderQueueOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  static create(options: BullmqOrderQueueOptions): BullmqOrderQueue {
+    const logger = options.logger ?? consoleLogger;
+    // The producer must fail fast while Redis is down: publish is on the request path, and a
+    // stored order whose publish failed is picked up again by the re-publisher.
+    const producer = new Redis(options.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
+    const queue = new Queue<OrderJob>(options.queueName, {
+      connection: producer,
+      defaultJobOptions: {
+        attempts: options.retry.maxAttempts,
+        backoff: { type: 'exponential', delay: options.retry.backoffMs },
+        removeOnComplete: true,
+        removeOnFail: DEAD_LETTERS_KEPT,
+      },
+    });
+    queue.on('error', (error) =>
+      logger.warn('BullMQ queue connection error', {
+        queue: options.queueName,
+        error: error.message,
+      }),
+    );
+    return new BullmqOrderQueue(producer, queue, options, logger);
+  }
+
+  async publish(jobs: readonly OrderJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    this.assertConnected();
+    await this.queue.addBulk(
+      jobs.map((job) => ({
+        name: job.kind,
+        data: { kind: job.kind, orderId: job.orderId },
+        opts: { jobId: bullmqJobId(job) },
+      })),
+    );
+  }
+
+  async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
+    const running = new Set<Promise<void>>();
+    const reporting = new Set<Promise<void>>();
+    const worker = new Worker<OrderJob>(
+      this.options.queueName,
+      async (job) => {
+        const handling = handlers.handle(this.jobOf(job));
+        running.add(handling);
+        try {
+          await handling;
+        } finally {
+          running.delete(handling);
+        }
+      },
+      {
+        // BullMQ requires workers to retry Redis commands for ever: they must outlive an outage.
+        connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
+        concurrency: options.concurrency,
+      },
+    );
+    worker.on('failed', (job, error) => {
+      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      const report = this.reportDeadLetter(handlers, job, error);
+      reporting.add(report);
+      void report.finally(() => reporting.delete(report));
+    });
+    worker.on('error', (error) =>
+      this.logger.warn('BullMQ worker error', {
+        queue: this.options.queueName,
+        error: error.message,
+      }),
+    );
+    const consumer: QueueConsumer = {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        if (this.producer.status === 'ready') {
+          await worker.close();
+        } else {
+          // BullMQ's graceful close waits for Redis for ever (taskforcesh/bullmq#4656). Wait
+          // for the handlers here instead; a job whose outcome could not be recorded without
+          // Redis is delivered again once its lock expires.
+          await Promise.allSettled(running);
+          await worker.close(true);
+        }
+        await Promise.all(reporting);
+      },
+    };
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async depth(): Promise<number> {
+    this.assertConnected();
+    return this.queue.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+  }
+
+  /** For readiness: resolves when Redis answers. */
+  async ping(): Promise<void> {
+    await this.producer.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.stop()));
+    await this.queue.close();
+    this.producer.disconnect();
+  }
+
+  /**
+   * BullMQ waits for a connection that is not ready instead of failing the command, which
+   * would hang the caller for as long as Redis is away.
+   */
+  private assertConnected(): void {
+    if (this.producer.status !== 'ready') {
+      throw new Error(`Redis is not reachable for queue ${this.options.queueName}`);
+    }
+  }
+
+  private jobOf(job: Job<OrderJob>): OrderJob {
+    try {
+      return toOrderJob(job.data);
+    } catch (error) {
+      throw new UnrecoverableError(`Job ${job.id}: ${(error as Error).message}`);
+    }
+  }
+
+  private async reportDeadLetter(
+    handlers: OrderJobHandlers,
+    job: Job<OrderJob>,
+    error: Error,
+  ): Promise<void> {
+    try {
+      await handlers.deadLettered(this.jobOf(job), error);
+    } catch (failure) {
+      // The job's id would make BullMQ ignore the re-publisher's copy for as long as the dead
+      // letter is kept, so the work would never settle: drop it to let the copy in.
+      this.logger.error('a dead-lettered job could not be settled; it is released for re-publish', {
+        queue: this.options.queueName,
+        jobId: job.id,
+        error: failure instanceof Error ? failure.message : String(failure),
+      });
+      await job.remove().catch((removal: unknown) =>
+        this.logger.error('a dead-lettered job could not be released', {
+          queue: this.options.queueName,
+          jobId: job.id,
+          error: removal instanceof Error ? removal.message : String(removal),
+        }),
+      );
+    }
+  }
+}

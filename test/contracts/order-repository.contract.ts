@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import { IdempotencyKeyTakenError } from '../../src/application/errors';
+import type { Customer } from '../../src/domain/customer/customer';
+import type { Order } from '../../src/domain/order/order';
+import type { Product } from '../../src/domain/product/product';
+import { customerId, orderId, productId } from '../../src/domain/shared/ids';
+import {
+  anOrder,
+  at,
+  insertCustomer,
+  insertProducts,
+  lineOf,
+  newestFirst,
+  walkPages,
+} from './store-builders';
+import { useStore, type MakeStore, type StoreUnderTest } from './store-under-test';
+
+interface World {
+  customer: Customer;
+  other: Customer;
+  products: Product[];
+}
+
+async function aWorld(store: StoreUnderTest): Promise<World> {
+  return {
+    customer: await insertCustomer(store),
+    other: await insertCustomer(store),
+    products: await insertProducts(store, 3),
+  };
+}
+
+const FINGERPRINT = 'a'.repeat(64);
+
+export function orderRepositoryContract(makeStore: MakeStore): void {
+  describe('OrderRepository contract', () => {
+    const store = useStore(makeStore);
+    let world: World;
+
+    beforeEach(async () => {
+      world = await aWorld(store());
+    });
+
+    const pendingOrder = (overrides: Partial<Order> = {}): Order =>
+      anOrder(world.customer.id, [lineOf(world.products[0]!.id)], overrides);
+
+    async function insertOrders(orders: Order[]): Promise<Order[]> {
+      for (const order of orders) await store().orders.insert(order);
+      return orders;
+    }
+
+    it('reads back a new order with its items in the order given, nulls as nulls', async () => {
+      const [a, b, c] = world.products;
+      const items = [lineOf(c!.id, 3), lineOf(a!.id, 1), lineOf(b!.id, 1000)];
+      const order = anOrder(world.customer.id, items, { createdAt: at(11), updatedAt: at(12) });
+      await store().orders.insert(order);
+
+      expect(await store().orders.findById(order.id)).toStrictEqual(order);
+    });
+
+    it('reads back every field when none is null', async () => {
+      const [a, b] = world.products;
+      const order = anOrder(
+        world.customer.id,
+        [
+          { productId: b!.id, quantity: 2, unitPrice: 250 },
+          { productId: a!.id, quantity: 1, unitPrice: 0 },
+        ],
+        {
+          status: 'COMPLETED',
+          total: 500,
+          failureReason: 'PROCESSING_ERROR',
+          idempotencyKey: `key 🔑 ${randomUUID()}`,
+          requestFingerprint: FINGERPRINT,
+          cancelRequestedAt: at(7_007),
+          createdAt: at(5_005),
+          updatedAt: at(9_009),
+        },
+      );
+      await store().orders.insert(order);
+
+      expect(await store().orders.findById(order.id)).toStrictEqual(order);
+    });
+
+    it('reads an order with its items under lock inside a transaction', async () => {
+      const [a, b, c] = world.products;
+      const ids = [a!.id, b!.id, c!.id].sort().reverse();
+      const [order] = await insertOrders([pendingOrder({ items: ids.map((id) => lineOf(id)) })]);
+
+      const locked = await store().unitOfWork.run((tx) => tx.orders.lockById(order!.id));
+
+      expect(locked).toStrictEqual(order);
+    });
+
+    it('answers null for orders it does not hold', async () => {
+      const absent = orderId(randomUUID());
+
+      expect(await store().orders.findById(absent)).toBeNull();
+      expect(await store().unitOfWork.run((tx) => tx.orders.lockById(absent))).toBeNull();
+      expect(await store().orders.findByIdempotencyKey(world.customer.id, 'never-used')).toBeNull();
+    });
+
+    it('finds an order by its customer and idempotency key, with its items', async () => {
+      const key = `key-${randomUUID()}`;
+      const [order] = await insertOrders([
+        pendingOrder({ idempotencyKey: key, requestFingerprint: FINGERPRINT }),
+      ]);
+
+      expect(await store().orders.findByIdempotencyKey(world.customer.id, key)).toStrictEqual(
+        order,
+      );
+      expect(await store().orders.findByIdempotencyKey(world.other.id, key)).toBeNull();
+      expect(await store().orders.findByIdempotencyKey(world.customer.id, `${key}-x`)).toBeNull();
+    });
+
+    it('refuses a second order with the same key for the same customer, and keeps the first', async () => {
+      const key = `key-${randomUUID()}`;
+      const [first] = await insertOrders([pendingOrder({ idempotencyKey: key })]);
+      const second = pendingOrder({ idempotencyKey: key });
+
+      await expect(store().orders.insert(second)).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+
+      expect(await store().orders.findById(second.id)).toBeNull();
+      expect((await store().orders.findByIdempotencyKey(world.customer.id, key))?.id).toBe(
+        first!.id,
+      );
+    });
+
+    it('accepts the same key for another customer, and any number of orders without a key', async () => {
+      const key = `key-${randomUUID()}`;
+      const orders = await insertOrders([
+        pendingOrder({ idempotencyKey: key }),
+        anOrder(world.other.id, [lineOf(world.products[0]!.id)], { idempotencyKey: key }),
+        pendingOrder(),
+        pendingOrder(),
+      ]);
+
+      for (const order of orders) {
+        expect(await store().orders.findById(order.id)).toStrictEqual(order);
+      }
+      expect((await store().orders.findByIdempotencyKey(world.other.id, key))?.id).toBe(
+        orders[1]!.id,
+      );
+    });
+
+    it('lets exactly one of two concurrent orders with the same key win', async () => {
+      const key = `key-${randomUUID()}`;
+      const contenders = [
+        pendingOrder({ idempotencyKey: key }),
+        pendingOrder({ idempotencyKey: key }),
+      ];
+
+      const outcomes = await Promise.allSettled(
+        contenders.map((order) => store().unitOfWork.run((tx) => tx.orders.insert(order))),
+      );
+
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      const [rejected] = outcomes.filter((outcome) => outcome.status === 'rejected');
+      expect(rejected?.reason).toBeInstanceOf(IdempotencyKeyTakenError);
+    });
+
+    it('refuses an order for a customer or product it does not hold, and stores nothing', async () => {
+      const unknownCustomer = anOrder(customerId(randomUUID()), [lineOf(world.products[0]!.id)]);
+      const unknownProduct = pendingOrder({
+        items: [lineOf(world.products[0]!.id), lineOf(productId(randomUUID()))],
+      });
+
+      await expect(store().orders.insert(unknownCustomer)).rejects.toThrow();
+      await expect(store().orders.insert(unknownProduct)).rejects.toThrow();
+
+      expect(await store().orders.findById(unknownCustomer.id)).toBeNull();
+      expect(await store().orders.findById(unknownProduct.id)).toBeNull();
+    });
+
+    it('refuses a second order with the same id, and keeps the first', async () => {
+      const [first] = await insertOrders([pendingOrder()]);
+
+      await expect(
+        store().orders.insert(pendingOrder({ id: first!.id, createdAt: at(50) })),
+      ).rejects.toThrow();
+
+      expect(await store().orders.findById(first!.id)).toStrictEqual(first);
+    });
+
+    it('updates status, total, failure reason, cancel request, updatedAt and unit prices only', async () => {
+      const [a, b] = world.products;
+      const key = `key-${randomUUID()}`;
+      const [order] = await insertOrders([
+        anOrder(world.customer.id, [lineOf(b!.id, 2), lineOf(a!.id, 1)], {
+          idempotencyKey: key,
+          requestFingerprint: FINGERPRINT,
+        }),
+      ]);
+
+      await store().orders.update({
+        ...order!,
+        status: 'COMPLETED',
+        total: 2 * 300 + 100,
+        failureReason: 'INSUFFICIENT_FUNDS',
+        cancelRequestedAt: at(40_000),
+        updatedAt: at(41_000),
+        customerId: world.other.id,
+        idempotencyKey: 'changed',
+        requestFingerprint: 'b'.repeat(64),
+        createdAt: at(99_000),
+        items: [
+          { productId: a!.id, quantity: 999, unitPrice: 100 },
+          { productId: b!.id, quantity: 999, unitPrice: 300 },
+        ],
+      });
+
+      expect(await store().orders.findById(order!.id)).toStrictEqual({
+        ...order!,
+        status: 'COMPLETED',
+        total: 700,
+        failureReason: 'INSUFFICIENT_FUNDS',
+        cancelRequestedAt: at(40_000),
+        updatedAt: at(41_000),
+        items: [
+          { productId: b!.id, quantity: 2, unitPrice: 300 },
+          { productId: a!.id, quantity: 1, unitPrice: 100 },
+        ],
+      });
+    });
+
+    it('writes nulls back as nulls on update', async () => {
+      const [order] = await insertOrders([
+        pendingOrder({
+          status: 'COMPLETED',
+          total: 1299,
+          items: [{ productId: world.products[0]!.id, quantity: 1, unitPrice: 1299 }],
+          cancelRequestedAt: at(100),
+        }),
+      ]);
+
+      const cleared: Order = {
+        ...order!,
+        total: null,
+        cancelRequestedAt: null,
+        items: [lineOf(world.products[0]!.id)],
+      };
+      await store().orders.update(cleared);
+
+      expect(await store().orders.findById(order!.id)).toStrictEqual(cleared);
+    });
+
+    it('keeps the unit price of an item the update does not mention', async () => {
+      const [a, b] = world.products;
+      const [order] = await insertOrders([
+        pendingOrder({
+          items: [
+            { productId: a!.id, quantity: 1, unitPrice: 10 },
+            { productId: b!.id, quantity: 1, unitPrice: 20 },
+          ],
+        }),
+      ]);
+
+      await store().orders.update({
+        ...order!,
+        items: [{ productId: b!.id, quantity: 1, unitPrice: 21 }],
+      });
+
+      expect((await store().orders.findById(order!.id))?.items).toEqual([
+        { productId: a!.id, quantity: 1, unitPrice: 10 },
+        { productId: b!.id, quantity: 1, unitPrice: 21 },
+      ]);
+    });
+
+    it('writes nothing when updating an order it does not hold', async () => {
+      const ghost = pendingOrder();
+
+      await store().orders.update(ghost);
+
+      expect(await store().orders.findById(ghost.id)).toBeNull();
+    });
+
+    it("pages a customer's orders newest first with their items, and no one else's", async () => {
+      const mine = [0, 1, 1, 2, 3].map((second) =>
+        anOrder(
+          world.customer.id,
+          [lineOf(world.products[1]!.id, 2), lineOf(world.products[0]!.id)],
+          {
+            createdAt: at(second * 1000),
+          },
+        ),
+      );
+      const theirs = anOrder(world.other.id, [lineOf(world.products[0]!.id)], {
+        createdAt: at(1500),
+      });
+      await insertOrders([...mine, theirs]);
+
+      const walked = await walkPages(
+        (page) => store().orders.listByCustomer(world.customer.id, page),
+        2,
+      );
+      const firstPage = await store().orders.listByCustomer(world.customer.id, {
+        limit: 10,
+        after: null,
+      });
+
+      expect(walked).toEqual({ ids: newestFirst(mine), pages: 3 });
+      expect(firstPage.next).toBeNull();
+      expect(firstPage.items).toEqual(
+        newestFirst(mine).map((id) => mine.find((order) => order.id === id)),
+      );
+      expect(
+        await store().orders.listByCustomer(customerId(randomUUID()), { limit: 5, after: null }),
+      ).toEqual({ items: [], next: null });
+    });
+
+    it("keeps its place in a customer's orders when orders are placed between pages", async () => {
+      const orders = [1, 2, 3, 4, 5].map((second) =>
+        pendingOrder({ createdAt: at(second * 1000) }),
+      );
+      await insertOrders(orders);
+      const expected = newestFirst(orders);
+
+      const first = await store().orders.listByCustomer(world.customer.id, {
+        limit: 2,
+        after: null,
+      });
+      await insertOrders([
+        pendingOrder({ createdAt: at(90_000) }),
+        pendingOrder({ createdAt: at(95_000) }),
+      ]);
+      const rest = await walkPages(
+        (page) =>
+          store().orders.listByCustomer(
+            world.customer.id,
+            page.after ? page : { ...page, after: first.next },
+          ),
+        2,
+      );
+
+      expect(first.items.map((order) => order.id)).toEqual(expected.slice(0, 2));
+      expect(rest.ids).toEqual(expected.slice(2));
+    });
+
+    describe('findStalledWork', () => {
+      const cutoff = at(10_000);
+
+      it('finds placements and cancellations older than the cutoff, oldest first', async () => {
+        const [placeA, cancelPending, placeB, cancelCompleted] = await insertOrders([
+          pendingOrder({ createdAt: at(1_000) }),
+          pendingOrder({ createdAt: at(100), cancelRequestedAt: at(2_000) }),
+          pendingOrder({ createdAt: at(3_000) }),
+          pendingOrder({
+            status: 'COMPLETED',
+            total: 1,
+            createdAt: at(200),
+            cancelRequestedAt: at(4_000),
+          }),
+          // Not stalled: too recent, already settled, or cancelled with nothing left to do.
+          pendingOrder({ createdAt: at(20_000) }),
+          pendingOrder({ status: 'COMPLETED', total: 1, createdAt: at(500) }),
+          pendingOrder({
+            status: 'FAILED',
+            failureReason: 'INSUFFICIENT_STOCK',
+            createdAt: at(600),
+          }),
+          pendingOrder({ status: 'CANCELLED', createdAt: at(700), cancelRequestedAt: at(800) }),
+          pendingOrder({
+            status: 'COMPLETED',
+            total: 1,
+            createdAt: at(300),
+            cancelRequestedAt: at(15_000),
+          }),
+          // Its cancellation is recent: neither a placement nor a cancellation is due yet.
+          pendingOrder({ createdAt: at(400), cancelRequestedAt: at(12_000) }),
+        ]);
+
+        expect(await store().orders.findStalledWork(cutoff, 10)).toEqual([
+          { kind: 'PLACE', orderId: placeA!.id },
+          { kind: 'CANCEL', orderId: cancelPending!.id },
+          { kind: 'PLACE', orderId: placeB!.id },
+          { kind: 'CANCEL', orderId: cancelCompleted!.id },
+        ]);
+      });
+
+      it('returns at most `limit` jobs, the oldest', async () => {
+        const [a, b] = await insertOrders([
+          pendingOrder({ createdAt: at(1_000) }),
+          pendingOrder({ createdAt: at(100), cancelRequestedAt: at(2_000) }),
+          pendingOrder({ createdAt: at(3_000) }),
+          pendingOrder({ createdAt: at(200), cancelRequestedAt: at(4_000) }),
+        ]);
+
+        expect(await store().orders.findStalledWork(cutoff, 2)).toEqual([
+          { kind: 'PLACE', orderId: a!.id },
+          { kind: 'CANCEL', orderId: b!.id },
+        ]);
+      });
+
+      it('orders jobs of the same instant by order id', async () => {
+        const orders = await insertOrders([
+          pendingOrder({ createdAt: at(1_000) }),
+          pendingOrder({ createdAt: at(1_000) }),
+          pendingOrder({ createdAt: at(0), cancelRequestedAt: at(1_000) }),
+        ]);
+
+        const jobs = await store().orders.findStalledWork(cutoff, 10);
+
+        expect(jobs.map((job) => job.orderId)).toEqual(orders.map((order) => order.id).sort());
+      });
+
+      it('excludes work at exactly the cutoff', async () => {
+        await insertOrders([
+          pendingOrder({ createdAt: cutoff }),
+          pendingOrder({ createdAt: at(0), cancelRequestedAt: cutoff }),
+        ]);
+
+        expect(await store().orders.findStalledWork(cutoff, 10)).toEqual([]);
+      });
+    });
+  });
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import {
+  closeCacheRedisClient,
+  createCacheRedisClient,
+} from '../../../src/adapters/cache/redis/redis-client';
+import { RedisProductCache } from '../../../src/adapters/cache/redis/redis-product-cache';
+import { productId } from '../../../src/domain/shared/ids';
+import { eventually } from '../../support/eventually';
+import { productCacheContract } from '../product-cache.contract';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const keyPrefix = `test:${randomUUID()}:`;
+let redis: Redis;
+
+beforeAll(async () => {
+  redis = createCacheRedisClient(redisUrl, () => undefined);
+  // The client rejects commands until its first connection is ready; fail if it never is.
+  await eventually(() => redis.ping(), { timeoutMs: 5000 });
+});
+
+afterAll(async () => {
+  try {
+    const keys = await redis.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await redis.del(keys);
+  } finally {
+    await closeCacheRedisClient(redis);
+  }
+});
+
+productCacheContract(({ ttlMs }) => new RedisProductCache(redis, { ttlMs, keyPrefix }));
+
+describe('RedisProductCache key layout', () => {
+  it('stores a product under <prefix>product:<id> with its TTL', async () => {
+    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
+    const now = new Date();
+    const product = { id: productId(randomUUID()), name: 'Layout', price: 1, stock: 1 };
+    await cache.set({ ...product, createdAt: now, updatedAt: now });
+
+    const ttl = await redis.pttl(`${keyPrefix}product:${product.id}`);
+
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('answers ping', async () => {
+    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
+    await expect(cache.ping()).resolves.toBeUndefined();
+  });
+});

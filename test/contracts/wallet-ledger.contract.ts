@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { WalletEntry } from '../../src/domain/customer/wallet-entry';
+import { customerId, orderId, type CustomerId, type OrderId } from '../../src/domain/shared/ids';
+import { anOrder, at, insertCustomer, insertProducts, lineOf } from './store-builders';
+import { useStore, type MakeStore } from './store-under-test';
+
+const entry = (
+  customer: CustomerId,
+  kind: WalletEntry['kind'],
+  amount: number,
+  order: OrderId | null = null,
+  createdAt = at(1_234),
+): WalletEntry => ({ customerId: customer, orderId: order, kind, amount, createdAt });
+
+export function walletLedgerContract(makeStore: MakeStore): void {
+  describe('WalletLedger contract', () => {
+    const store = useStore(makeStore);
+
+    async function aCustomerWithOrder(): Promise<{ customer: CustomerId; order: OrderId }> {
+      const customer = await insertCustomer(store());
+      const [product] = await insertProducts(store(), 1);
+      const order = anOrder(customer.id, [lineOf(product!.id)]);
+      await store().orders.insert(order);
+      return { customer: customer.id, order: order.id };
+    }
+
+    it('appends entries and keeps them as given, dates to the millisecond', async () => {
+      const { customer, order } = await aCustomerWithOrder();
+      const entries = [
+        entry(customer, 'OPENING', 10_000, null, at(1)),
+        entry(customer, 'DEPOSIT', Number.MAX_SAFE_INTEGER - 10_000, null, at(22)),
+        entry(customer, 'DEPOSIT', 1, null, at(333)),
+        entry(customer, 'ORDER_DEBIT', -2_599, order, at(4_444)),
+        entry(customer, 'ORDER_REFUND', 2_599, order, at(55_555)),
+      ];
+
+      for (const item of entries) await store().ledger.append(item);
+
+      expect(await store().ledgerEntries(customer)).toStrictEqual(entries);
+    });
+
+    it('refuses a second debit or a second refund for the same order', async () => {
+      const { customer, order } = await aCustomerWithOrder();
+      const debit = entry(customer, 'ORDER_DEBIT', -100, order);
+      const refund = entry(customer, 'ORDER_REFUND', 100, order);
+      await store().ledger.append(debit);
+      await store().ledger.append(refund);
+
+      await expect(store().ledger.append({ ...debit, amount: -1 })).rejects.toThrow();
+      await expect(store().ledger.append({ ...refund, amount: 1 })).rejects.toThrow();
+
+      expect(await store().ledgerEntries(customer)).toStrictEqual([debit, refund]);
+    });
+
+    it('accepts one debit for each of several orders', async () => {
+      const first = await aCustomerWithOrder();
+      const [product] = await insertProducts(store(), 1);
+      const second = anOrder(first.customer, [lineOf(product!.id)]);
+      await store().orders.insert(second);
+
+      await store().ledger.append(entry(first.customer, 'ORDER_DEBIT', -1, first.order));
+      await store().ledger.append(entry(first.customer, 'ORDER_DEBIT', -2, second.id));
+
+      expect((await store().ledgerEntries(first.customer)).map((e) => e.amount)).toEqual([-1, -2]);
+    });
+
+    it('refuses an entry for a customer or an order it does not hold', async () => {
+      const { customer } = await aCustomerWithOrder();
+
+      await expect(
+        store().ledger.append(entry(customerId(randomUUID()), 'DEPOSIT', 5)),
+      ).rejects.toThrow();
+      await expect(
+        store().ledger.append(entry(customer, 'ORDER_DEBIT', -5, orderId(randomUUID()))),
+      ).rejects.toThrow();
+
+      expect(await store().ledgerEntries(customer)).toEqual([]);
+    });
+
+    it('fails the whole transaction on a duplicate debit, so the balance is not debited twice', async () => {
+      const { customer, order } = await aCustomerWithOrder();
+      const debit = entry(customer, 'ORDER_DEBIT', -100, order);
+      await store().ledger.append(debit);
+      const before = await store().customers.findById(customer);
+
+      await expect(
+        store().unitOfWork.run(async (tx) => {
+          const locked = await tx.customers.lockById(customer);
+          await tx.customers.update({ ...locked!, balance: locked!.balance - 100 });
+          await tx.ledger.append(debit);
+        }),
+      ).rejects.toThrow();
+
+      expect(await store().customers.findById(customer)).toStrictEqual(before);
+      expect(await store().ledgerEntries(customer)).toStrictEqual([debit]);
+    });
+  });
+}

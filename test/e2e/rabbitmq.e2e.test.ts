@@ -1,0 +1,3 @@
+import { orderServiceEndToEnd } from './order-service.e2e';
+
+orderServiceEndToEnd('rabbitmq');

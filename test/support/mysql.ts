@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+
+/** The server integration tests use: a URL without a database; each test file makes its own. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+
+export interface TestDatabase {
+  readonly name: string;
+  /** TEST_DATABASE_URL naming this database. */
+  readonly url: string;
+  /** One statement on this database, on a connection of the test's own (dates in UTC). */
+  query<T extends RowDataPacket = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
+  /** Deletes every row of the service's tables, children first; the schema stays. */
+  clear(): Promise<void>;
+  /** Drops the database and closes the test's connection. */
+  drop(): Promise<void>;
+}
+
+const SERVICE_TABLES_CHILDREN_FIRST = [
+  'wallet_ledger',
+  'order_items',
+  'orders',
+  'products',
+  'customers',
+];
+
+/** A name no other test file uses: `test_<label>_<random>`, within MySQL's 64 characters. */
+export function uniqueDatabaseName(label: string): string {
+  const safeLabel = label.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
+  return `test_${safeLabel}_${randomBytes(6).toString('hex')}`;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function connect(database?: string): Promise<Connection> {
+  const uri = database ? databaseUrl(database) : TEST_DATABASE_URL;
+  return createConnection({ uri, timezone: 'Z', dateStrings: false });
+}
+
+/** Runs `work` on a connection to the server (no database selected), then closes it. */
+export async function withServerConnection<T>(work: (c: Connection) => Promise<T>): Promise<T> {
+  const connection = await connect();
+  try {
+    return await work(connection);
+  } finally {
+    await connection.end();
+  }
+}
+
+export async function databaseExists(name: string): Promise<boolean> {
+  return withServerConnection(async (connection) => {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [name],
+    );
+    return rows.length > 0;
+  });
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await withServerConnection((connection) =>
+    connection.query('DROP DATABASE IF EXISTS ??', [name]),
+  );
+}
+
+/**
+ * A fresh, empty database for one test file (the store under test creates its tables). Fails
+ * when the server does not answer: integration tests never skip.
+ */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = uniqueDatabaseName(label);
+  await withServerConnection((connection) =>
+    connection.query('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [name]),
+  );
+  let own: Promise<Connection> | null = null;
+  const ownConnection = (): Promise<Connection> => (own ??= connect(name));
+
+  const query = async <T extends RowDataPacket = RowDataPacket>(
+    sql: string,
+    values?: unknown[],
+  ): Promise<T[]> => {
+    const [rows] = await (await ownConnection()).query<T[]>(sql, values);
+    return rows;
+  };
+
+  return {
+    name,
+    url: databaseUrl(name),
+    query,
+    clear: async () => {
+      for (const table of SERVICE_TABLES_CHILDREN_FIRST) await query('DELETE FROM ??', [table]);
+    },
+    drop: async () => {
+      if (own) await (await own).end();
+      await dropDatabase(name);
+    },
+  };
+}
