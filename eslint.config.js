@@ -11,30 +11,77 @@ module.exports = tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Only src/config reads process.env.' },
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Only src/config reads process.env.',
+        },
       ],
     },
   },
   // The dependency rule: domain imports nothing, application imports only the domain.
   {
     files: ['src/domain/**/*.ts'],
-    rules: restrict(['**/application/**', '**/adapters/**', '**/config/**', 'node:*', 'inversify', 'koa*', 'mysql2*', 'ioredis', 'bullmq', 'amqplib', 'pino', 'zod'], 'The domain is pure: no I/O, no frameworks, no outer layers.'),
+    rules: restrict(
+      [
+        '**/application/**',
+        '**/adapters/**',
+        '**/config/**',
+        'node:*',
+        'inversify',
+        'koa*',
+        'mysql2*',
+        'ioredis',
+        'bullmq',
+        'amqplib',
+        'pino',
+        'zod',
+      ],
+      'The domain is pure: no I/O, no frameworks, no outer layers.',
+    ),
   },
   {
     files: ['src/application/**/*.ts'],
-    rules: restrict(['**/adapters/**', '**/config/**', 'inversify', 'koa*', 'mysql2*', 'ioredis', 'bullmq', 'amqplib', 'pino', 'zod'], 'Use cases know ports, never adapters or frameworks.'),
+    rules: restrict(
+      [
+        '**/adapters/**',
+        '**/config/**',
+        'inversify',
+        'koa*',
+        'mysql2*',
+        'ioredis',
+        'bullmq',
+        'amqplib',
+        'pino',
+        'zod',
+      ],
+      'Use cases know ports, never adapters or frameworks.',
+    ),
   },
   {
     files: ['src/adapters/**/*.ts'],
     rules: restrict(['**/config/**', 'inversify'], 'Adapters never see the composition root.'),
   },
   {
-    files: ['src/config/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'loadtests/**/*.ts'],
+    files: [
+      'src/config/**/*.ts',
+      'test/**/*.ts',
+      'bench/**/*.ts',
+      'scripts/**/*.ts',
+      'loadtests/**/*.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
