@@ -1,10 +1,12 @@
 import type { CustomerRepository } from '../../src/application/ports/customer-repository';
+import type { InventoryLedger } from '../../src/application/ports/inventory-ledger';
 import type { OrderRepository } from '../../src/application/ports/order-repository';
 import type { ProductRepository } from '../../src/application/ports/product-repository';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work';
 import type { WalletLedger } from '../../src/application/ports/wallet-ledger';
 import type { WalletEntry } from '../../src/domain/customer/wallet-entry';
-import type { CustomerId } from '../../src/domain/shared/ids';
+import type { InventoryMovement } from '../../src/domain/product/inventory-movement';
+import type { CustomerId, ProductId } from '../../src/domain/shared/ids';
 
 /** The store's ports, as one adapter provides them, plus what a test needs to look inside. */
 export interface StoreUnderTest {
@@ -12,9 +14,12 @@ export interface StoreUnderTest {
   products: ProductRepository;
   orders: OrderRepository;
   ledger: WalletLedger;
+  inventory: InventoryLedger;
   unitOfWork: UnitOfWork;
   /** The ledger port only appends: this reads a customer's committed entries, oldest first. */
   ledgerEntries(customerId: CustomerId): Promise<WalletEntry[]>;
+  /** Likewise a product's committed stock movements, oldest first. */
+  inventoryMovements(productId: ProductId): Promise<InventoryMovement[]>;
 }
 
 export interface StoreFixture {

@@ -1,4 +1,5 @@
 import { customerRepositoryContract } from './customer-repository.contract';
+import { inventoryLedgerContract } from './inventory-ledger.contract';
 import { orderRepositoryContract } from './order-repository.contract';
 import { productRepositoryContract } from './product-repository.contract';
 import { unitOfWorkContract } from './unit-of-work.contract';
@@ -11,5 +12,6 @@ export function storeContracts(makeStore: MakeStore): void {
   productRepositoryContract(makeStore);
   orderRepositoryContract(makeStore);
   walletLedgerContract(makeStore);
+  inventoryLedgerContract(makeStore);
   unitOfWorkContract(makeStore);
 }

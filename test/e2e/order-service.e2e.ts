@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { auditDatabase } from '../../src/adapters/persistence/mysql/mysql-invariant-audit';
 import { loadConfig } from '../../src/config/config';
 import { startService, type RunningService } from '../../src/config/service';
 import { eventually } from '../support/eventually';
@@ -250,6 +251,17 @@ export function orderServiceEndToEnd(driver: Driver): void {
           title: expect.any(String),
         });
       }
+    });
+
+    it('leaves the database consistent', async () => {
+      const report = await auditDatabase(database.url);
+
+      expect(
+        report.checks
+          .filter((check) => check.violations.length > 0)
+          .map(({ name, violations }) => ({ name, violations })),
+      ).toEqual([]);
+      expect(report.ok).toBe(true);
     });
   });
 }

@@ -17,6 +17,7 @@ export interface TestDatabase {
 }
 
 const SERVICE_TABLES_CHILDREN_FIRST = [
+  'inventory_ledger',
   'wallet_ledger',
   'order_items',
   'orders',

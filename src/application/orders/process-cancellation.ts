@@ -40,6 +40,7 @@ export class ProcessCancellation {
       for (const product of reversal.products) await tx.products.update(product);
       await tx.customers.update(reversal.customer);
       await tx.ledger.append(reversal.walletEntry);
+      await tx.inventory.append(reversal.movements);
       await tx.orders.update(reversal.order);
       return reversal.products.map((product) => product.id);
     });

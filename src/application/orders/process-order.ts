@@ -45,6 +45,7 @@ export class ProcessOrder {
       for (const product of settlement.products) await tx.products.update(product);
       await tx.customers.update(settlement.customer);
       await tx.ledger.append(settlement.walletEntry);
+      await tx.inventory.append(settlement.movements);
       await tx.orders.update(settlement.order);
       return settlement.products.map((product) => product.id);
     });

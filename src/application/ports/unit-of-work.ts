@@ -1,4 +1,5 @@
 import type { CustomerRepository } from './customer-repository';
+import type { InventoryLedger } from './inventory-ledger';
 import type { OrderRepository } from './order-repository';
 import type { ProductRepository } from './product-repository';
 import type { WalletLedger } from './wallet-ledger';
@@ -9,6 +10,7 @@ export interface Transaction {
   products: ProductRepository;
   orders: OrderRepository;
   ledger: WalletLedger;
+  inventory: InventoryLedger;
 }
 
 export interface UnitOfWork {

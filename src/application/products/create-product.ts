@@ -1,8 +1,9 @@
+import { initialStock } from '../../domain/product/inventory-movement';
 import { createProduct, type Product } from '../../domain/product/product';
 import { productId } from '../../domain/shared/ids';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
-import type { ProductRepository } from '../ports/product-repository';
+import type { UnitOfWork } from '../ports/unit-of-work';
 
 export interface CreateProductInput {
   name: string;
@@ -12,7 +13,7 @@ export interface CreateProductInput {
 
 export class CreateProduct {
   constructor(
-    private readonly products: ProductRepository,
+    private readonly uow: UnitOfWork,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
   ) {}
@@ -23,7 +24,10 @@ export class CreateProduct {
       id: productId(this.ids.next()),
       now: this.clock.now(),
     });
-    await this.products.insert(product);
+    await this.uow.run(async (tx) => {
+      await tx.products.insert(product);
+      await tx.inventory.append([initialStock(product)]);
+    });
     return product;
   }
 }

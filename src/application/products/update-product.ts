@@ -1,3 +1,4 @@
+import { stockAdjustment } from '../../domain/product/inventory-movement';
 import { changeProduct, type Product, type ProductChanges } from '../../domain/product/product';
 import { NotFoundError } from '../../domain/shared/domain-error';
 import type { ProductId } from '../../domain/shared/ids';
@@ -21,6 +22,8 @@ export class UpdateProduct {
       if (!product) throw new NotFoundError('Product', id);
       const next = changeProduct(product, changes, this.clock.now());
       await tx.products.update(next);
+      const adjustment = stockAdjustment(product, next);
+      if (adjustment) await tx.inventory.append([adjustment]);
       return next;
     });
     await invalidateProducts(this.cache, this.logger, [id]);

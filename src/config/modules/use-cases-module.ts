@@ -40,11 +40,7 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     T.CustomerRepository,
     T.OrderRepository,
   ]);
-  bind(CreateProduct, (...a) => new CreateProduct(...a), [
-    T.ProductRepository,
-    T.IdGenerator,
-    T.Clock,
-  ]);
+  bind(CreateProduct, (...a) => new CreateProduct(...a), [T.UnitOfWork, T.IdGenerator, T.Clock]);
   bind(GetProduct, (...a) => new GetProduct(...a), [T.ProductRepository, T.ProductCache, T.Logger]);
   bind(ListProducts, (...a) => new ListProducts(...a), [T.ProductRepository]);
   bind(UpdateProduct, (...a) => new UpdateProduct(...a), [

@@ -1,6 +1,7 @@
 import type { Customer } from '../customer/customer';
 import type { WalletEntry } from '../customer/wallet-entry';
 import { addAmounts } from '../shared/money';
+import type { InventoryMovement } from '../product/inventory-movement';
 import type { Product } from '../product/product';
 import type { Order } from './order';
 import { OrderNotCancellableError } from './order.errors';
@@ -35,6 +36,8 @@ export interface Reversal {
   products: Product[];
   customer: Customer;
   walletEntry: WalletEntry;
+  /** One ORDER_CANCEL movement of +quantity per item. */
+  movements: InventoryMovement[];
 }
 
 /** Undo a completed order: every item back in stock, the total back in the wallet. */
@@ -66,5 +69,12 @@ export function reverseCompleted(
       amount: total,
       createdAt: now,
     },
+    movements: order.items.map((item) => ({
+      productId: item.productId,
+      orderId: order.id,
+      kind: 'ORDER_CANCEL',
+      quantity: item.quantity,
+      createdAt: now,
+    })),
   };
 }

@@ -1,5 +1,6 @@
 import type { Customer } from '../customer/customer';
 import type { WalletEntry } from '../customer/wallet-entry';
+import type { InventoryMovement } from '../product/inventory-movement';
 import type { Product } from '../product/product';
 import type { FailureReason, Order } from './order';
 
@@ -18,6 +19,8 @@ export type Settlement =
       products: Product[];
       customer: Customer;
       walletEntry: WalletEntry;
+      /** One ORDER movement of -quantity per item. */
+      movements: InventoryMovement[];
     }
   | { outcome: 'FAILED'; order: Order };
 
@@ -75,6 +78,13 @@ export function settleOrder(
       amount: -total,
       createdAt: now,
     },
+    movements: lines.map(({ item }) => ({
+      productId: item.productId,
+      orderId: order.id,
+      kind: 'ORDER',
+      quantity: -item.quantity,
+      createdAt: now,
+    })),
   };
 }
 

@@ -54,6 +54,7 @@ describe('MySQL migrations', () => {
     expect(applied).toEqual(ALL);
     expect(await tablesOf(name)).toEqual([
       'customers',
+      'inventory_ledger',
       'order_items',
       'orders',
       'products',

@@ -49,5 +49,8 @@ describe('cancellation of a requested order', () => {
     expect(reversal.products[0]?.stock).toBe(5);
     expect(reversal.customer.balance).toBe(1000);
     expect(reversal.walletEntry).toMatchObject({ kind: 'ORDER_REFUND', amount: 200 });
+    expect(reversal.movements).toEqual([
+      { productId: 'p1', orderId: 'o1', kind: 'ORDER_CANCEL', quantity: 2, createdAt: T1 },
+    ]);
   });
 });

@@ -22,6 +22,10 @@ describe('settleOrder', () => {
     ]);
     expect(result.customer.balance).toBe(400);
     expect(result.walletEntry).toMatchObject({ kind: 'ORDER_DEBIT', amount: -1600, orderId: 'o1' });
+    expect(result.movements).toEqual([
+      { productId: 'p1', orderId: 'o1', kind: 'ORDER', quantity: -2, createdAt: T1 },
+      { productId: 'p2', orderId: 'o1', kind: 'ORDER', quantity: -1, createdAt: T1 },
+    ]);
   });
 
   it('completes when the balance equals the total exactly', () => {

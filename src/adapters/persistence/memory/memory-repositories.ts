@@ -2,6 +2,7 @@ import { EmailTakenError } from '../../../domain/customer/customer.errors';
 import type { Customer } from '../../../domain/customer/customer';
 import type { WalletEntry } from '../../../domain/customer/wallet-entry';
 import type { Order } from '../../../domain/order/order';
+import type { InventoryMovement } from '../../../domain/product/inventory-movement';
 import type { Product } from '../../../domain/product/product';
 import type { CustomerId, OrderId, ProductId } from '../../../domain/shared/ids';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../../../domain/shared/page';
 import { IdempotencyKeyTakenError } from '../../../application/errors';
 import type { CustomerRepository } from '../../../application/ports/customer-repository';
+import type { InventoryLedger } from '../../../application/ports/inventory-ledger';
 import type { OrderJob } from '../../../application/ports/order-queue';
 import type { OrderRepository } from '../../../application/ports/order-repository';
 import type { ProductRepository } from '../../../application/ports/product-repository';
@@ -216,5 +218,44 @@ export class MemoryWalletLedger implements WalletLedger {
       this.view.ledger().some((row) => row.orderId === entry.orderId && row.kind === entry.kind);
     if (duplicate) throw new Error(`UNIQUE failed: ${entry.kind} of order ${entry.orderId}`);
     this.view.append(entry);
+  }
+}
+
+/** UNIQUE (order_id, product_id, kind), as MySQL reads it: rows without an order never collide. */
+const movementKey = (movement: InventoryMovement): string | null =>
+  movement.orderId === null
+    ? null
+    : JSON.stringify([movement.orderId, movement.productId, movement.kind]);
+
+export class MemoryInventoryLedger implements InventoryLedger {
+  constructor(private readonly view: MemoryView) {}
+
+  /** Checks every row before writing any, as one multi-row INSERT fails or succeeds whole. */
+  async append(movements: readonly InventoryMovement[]): Promise<void> {
+    const orders = new Set(movements.map((movement) => movement.orderId));
+    const taken = new Set(
+      this.view
+        .movements()
+        .flatMap((row) => (orders.has(row.orderId) ? (movementKey(row) ?? []) : [])),
+    );
+    for (const movement of movements) {
+      if (!Number.isSafeInteger(movement.quantity)) {
+        throw new Error(`CHECK failed: quantity ${movement.quantity} is not an integer`);
+      }
+      if (!this.view.get('products', movement.productId)) {
+        throw new Error(`FOREIGN KEY failed: product ${movement.productId}`);
+      }
+      if (movement.orderId !== null && !this.view.get('orders', movement.orderId)) {
+        throw new Error(`FOREIGN KEY failed: order ${movement.orderId}`);
+      }
+      const key = movementKey(movement);
+      if (key !== null && taken.has(key)) {
+        throw new Error(
+          `UNIQUE failed: ${movement.kind} of product ${movement.productId} in order ${movement.orderId}`,
+        );
+      }
+      if (key !== null) taken.add(key);
+    }
+    this.view.appendMovements(movements);
   }
 }

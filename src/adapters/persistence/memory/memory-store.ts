@@ -2,6 +2,7 @@ import { emptyTables, type MemoryTables } from './memory-tables';
 import { committedView } from './memory-view';
 import {
   MemoryCustomerRepository,
+  MemoryInventoryLedger,
   MemoryOrderRepository,
   MemoryProductRepository,
   MemoryWalletLedger,
@@ -16,5 +17,6 @@ export class MemoryStore {
   readonly products = new MemoryProductRepository(this.view);
   readonly orders = new MemoryOrderRepository(this.view);
   readonly ledger = new MemoryWalletLedger(this.view);
+  readonly inventory = new MemoryInventoryLedger(this.view);
   readonly unitOfWork = new MemoryUnitOfWork(this.tables);
 }

@@ -1,6 +1,7 @@
 import type { Customer } from '../../../domain/customer/customer';
 import type { WalletEntry } from '../../../domain/customer/wallet-entry';
 import type { Order } from '../../../domain/order/order';
+import type { InventoryMovement } from '../../../domain/product/inventory-movement';
 import type { Product } from '../../../domain/product/product';
 
 /** The rows of the embedded store. Rows are immutable values: a write replaces a row. */
@@ -9,10 +10,17 @@ export interface MemoryTables {
   products: Map<string, Product>;
   orders: Map<string, Order>;
   ledger: WalletEntry[];
+  inventory: InventoryMovement[];
 }
 
 export function emptyTables(): MemoryTables {
-  return { customers: new Map(), products: new Map(), orders: new Map(), ledger: [] };
+  return {
+    customers: new Map(),
+    products: new Map(),
+    orders: new Map(),
+    ledger: [],
+    inventory: [],
+  };
 }
 
 /**
@@ -24,6 +32,7 @@ export class StagedTables {
   readonly products = new Map<string, Product>();
   readonly orders = new Map<string, Order>();
   readonly ledger: WalletEntry[] = [];
+  readonly inventory: InventoryMovement[] = [];
 
   constructor(readonly committed: MemoryTables) {}
 
@@ -32,5 +41,6 @@ export class StagedTables {
     for (const [id, row] of this.products) this.committed.products.set(id, row);
     for (const [id, row] of this.orders) this.committed.orders.set(id, row);
     this.committed.ledger.push(...this.ledger);
+    this.committed.inventory.push(...this.inventory);
   }
 }

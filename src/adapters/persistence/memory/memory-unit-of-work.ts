@@ -4,6 +4,7 @@ import { StagedTables } from './memory-tables';
 import { stagedView } from './memory-view';
 import {
   MemoryCustomerRepository,
+  MemoryInventoryLedger,
   MemoryOrderRepository,
   MemoryProductRepository,
   MemoryWalletLedger,
@@ -32,6 +33,7 @@ export class MemoryUnitOfWork implements UnitOfWork {
       products: new MemoryProductRepository(view),
       orders: new MemoryOrderRepository(view),
       ledger: new MemoryWalletLedger(view),
+      inventory: new MemoryInventoryLedger(view),
     });
     staged.commit();
     return result;

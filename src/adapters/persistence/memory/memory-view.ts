@@ -1,6 +1,7 @@
 import type { Customer } from '../../../domain/customer/customer';
 import type { WalletEntry } from '../../../domain/customer/wallet-entry';
 import type { Order } from '../../../domain/order/order';
+import type { InventoryMovement } from '../../../domain/product/inventory-movement';
 import type { Product } from '../../../domain/product/product';
 import type { MemoryTables, StagedTables } from './memory-tables';
 
@@ -18,6 +19,8 @@ export interface MemoryView {
   rows<T extends Table>(table: T): RowOf<T>[];
   ledger(): WalletEntry[];
   append(entry: WalletEntry): void;
+  movements(): InventoryMovement[];
+  appendMovements(movements: readonly InventoryMovement[]): void;
 }
 
 export function committedView(tables: MemoryTables): MemoryView {
@@ -27,6 +30,8 @@ export function committedView(tables: MemoryTables): MemoryView {
     rows: (table) => [...tables[table].values()] as never,
     ledger: () => tables.ledger,
     append: (entry) => void tables.ledger.push(entry),
+    movements: () => tables.inventory,
+    appendMovements: (movements) => void tables.inventory.push(...movements),
   };
 }
 
@@ -42,5 +47,7 @@ export function stagedView(staged: StagedTables): MemoryView {
     },
     ledger: () => [...committed.ledger, ...staged.ledger],
     append: (entry) => void staged.ledger.push(entry),
+    movements: () => [...committed.inventory, ...staged.inventory],
+    appendMovements: (movements) => void staged.inventory.push(...movements),
   };
 }

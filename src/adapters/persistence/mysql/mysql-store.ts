@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import { migrateDatabase } from './migrate';
 import { createMysqlPool, parseMysqlUrl } from './mysql-connection';
 import { MysqlCustomerRepository } from './mysql-customer-repository';
+import { MysqlInventoryLedger } from './mysql-inventory-ledger';
 import { MysqlOrderRepository } from './mysql-order-repository';
 import { MysqlProductRepository } from './mysql-product-repository';
 import { MysqlUnitOfWork } from './mysql-unit-of-work';
@@ -22,6 +23,7 @@ export class MysqlStore {
   readonly products: MysqlProductRepository;
   readonly orders: MysqlOrderRepository;
   readonly ledger: MysqlWalletLedger;
+  readonly inventory: MysqlInventoryLedger;
   readonly unitOfWork: MysqlUnitOfWork;
 
   private constructor(private readonly pool: Pool) {
@@ -30,6 +32,7 @@ export class MysqlStore {
     this.products = new MysqlProductRepository(this.queryable);
     this.orders = new MysqlOrderRepository(this.queryable);
     this.ledger = new MysqlWalletLedger(this.queryable);
+    this.inventory = new MysqlInventoryLedger(this.queryable);
     this.unitOfWork = new MysqlUnitOfWork(pool);
   }
 

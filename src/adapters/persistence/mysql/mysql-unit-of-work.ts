@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import { ConcurrencyConflictError } from '../../../application/errors';
 import type { Transaction, UnitOfWork } from '../../../application/ports/unit-of-work';
 import { MysqlCustomerRepository } from './mysql-customer-repository';
+import { MysqlInventoryLedger } from './mysql-inventory-ledger';
 import { MysqlOrderRepository } from './mysql-order-repository';
 import { MysqlProductRepository } from './mysql-product-repository';
 import { MysqlWalletLedger } from './mysql-wallet-ledger';
@@ -22,6 +23,7 @@ function bind(queryable: Queryable): Transaction {
     products: new MysqlProductRepository(queryable),
     orders: new MysqlOrderRepository(queryable),
     ledger: new MysqlWalletLedger(queryable),
+    inventory: new MysqlInventoryLedger(queryable),
   };
 }
 

@@ -1,7 +1,8 @@
 import { initialSchema } from './0001-initial-schema';
+import { inventoryLedger } from './0002-inventory-ledger';
 import type { SqlMigration } from './sql-migration';
 
 /** Every migration, oldest first. A new one is appended here and never edited once released. */
-export const MIGRATIONS: readonly SqlMigration[] = [initialSchema];
+export const MIGRATIONS: readonly SqlMigration[] = [initialSchema, inventoryLedger];
 
 export type { SqlMigration };
