@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../adapters/http/koa/create-app';
+import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
 import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
 import { startOrderWorker } from '../adapters/worker/order-worker';
 import { CreateCustomer } from '../application/customers/create-customer';
@@ -64,6 +65,12 @@ async function listen(server: Server, port: number): Promise<number> {
 /** Stops accepting connections and resolves when the requests in flight have been answered. */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
+    // A keep-alive client that keeps sending would hold its connection, and so the server,
+    // open until the shutdown deadline: what still arrives is answered, then the connection
+    // is closed.
+    server.prependListener('request', (_request, response) => {
+      response.setHeader('Connection', 'close');
+    });
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeIdleConnections();
   });
@@ -103,6 +110,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     let port: number | null = null;
     if (config.role !== 'worker') {
       const server = createServer(createApp(resolveHttpDependencies(composition)).callback());
+      answerUnparsableRequests(server);
       port = await listen(server, config.port);
       disposers.push('http server', () => closeServer(server));
     }

@@ -147,6 +147,78 @@ export function inventoryLedgerContract(makeStore: MakeStore): void {
       expect(await store().inventoryMovements(a)).toEqual([]);
     });
 
+    it('sums what was supplied to a product: its INITIAL and ADJUSTMENT movements only', async () => {
+      const { a, b, order } = await anOrderOfTwo();
+      await store().inventory.append([
+        movement(a, 'INITIAL', 50),
+        movement(b, 'INITIAL', 70),
+        movement(a, 'ORDER', -2, order),
+        movement(b, 'ORDER', -3, order),
+      ]);
+      await store().inventory.append([movement(a, 'ADJUSTMENT', 25)]);
+      await store().inventory.append([movement(a, 'ORDER_CANCEL', 2, order)]);
+      await store().inventory.append([movement(a, 'ADJUSTMENT', -30)]);
+
+      expect(await store().inventory.suppliedTotal(a)).toBe(45);
+      expect(await store().inventory.suppliedTotal(b)).toBe(70);
+    });
+
+    it('sums to 0 for a product without supplies, or one it does not hold', async () => {
+      const { a, order } = await anOrderOfTwo();
+      await store().inventory.append([movement(a, 'ORDER', -2, order)]);
+
+      expect(await store().inventory.suppliedTotal(a)).toBe(0);
+      expect(await store().inventory.suppliedTotal(productId(randomUUID()))).toBe(0);
+    });
+
+    it('sums up to 2^53 - 1 exactly, as a number', async () => {
+      const [product] = await insertProducts(store(), 1);
+      await store().inventory.append([
+        movement(product!.id, 'INITIAL', Number.MAX_SAFE_INTEGER - 10),
+        movement(product!.id, 'ADJUSTMENT', 9),
+        movement(product!.id, 'ADJUSTMENT', 1),
+      ]);
+
+      expect(await store().inventory.suppliedTotal(product!.id)).toBe(Number.MAX_SAFE_INTEGER);
+    });
+
+    it('sums, in a transaction, its own movements; outside, only committed ones', async () => {
+      const [product] = await insertProducts(store(), 1);
+      const id = product!.id;
+      await store().inventory.append([movement(id, 'INITIAL', 100)]);
+      let seen: { inside: number; outside: number } | undefined;
+
+      await store().unitOfWork.run(async (tx) => {
+        await tx.products.lockMany([id]);
+        await tx.inventory.append([movement(id, 'ADJUSTMENT', 20)]);
+        seen = {
+          inside: await tx.inventory.suppliedTotal(id),
+          outside: await store().inventory.suppliedTotal(id),
+        };
+      });
+
+      expect(seen).toEqual({ inside: 120, outside: 100 });
+      expect(await store().inventory.suppliedTotal(id)).toBe(120);
+    });
+
+    it('sums, under the product lock, every change committed before the lock was granted', async () => {
+      const [product] = await insertProducts(store(), 1);
+      const id = product!.id;
+      await store().inventory.append([movement(id, 'INITIAL', 100)]);
+      const restockOne = () =>
+        store().unitOfWork.run(async (tx) => {
+          await tx.products.lockMany([id]);
+          const before = await tx.inventory.suppliedTotal(id);
+          await tx.inventory.append([movement(id, 'ADJUSTMENT', 1)]);
+          return before;
+        });
+
+      const seen = await Promise.all([restockOne(), restockOne(), restockOne()]);
+
+      expect([...seen].sort((x, y) => x - y)).toEqual([100, 101, 102]);
+      expect(await store().inventory.suppliedTotal(id)).toBe(103);
+    });
+
     it('fails the whole transaction on a duplicate ORDER, so stock is not taken twice', async () => {
       const { a, order } = await anOrderOfTwo();
       const taken = movement(a, 'ORDER', -2, order);

@@ -77,6 +77,72 @@ export function walletLedgerContract(makeStore: MakeStore): void {
       expect(await store().ledgerEntries(customer)).toEqual([]);
     });
 
+    it('sums what was credited to a customer: its OPENING and DEPOSIT entries only', async () => {
+      const { customer, order } = await aCustomerWithOrder();
+      const other = await insertCustomer(store());
+      await store().ledger.append(entry(customer, 'OPENING', 10_000));
+      await store().ledger.append(entry(customer, 'DEPOSIT', 250));
+      await store().ledger.append(entry(customer, 'ORDER_DEBIT', -2_599, order));
+      await store().ledger.append(entry(customer, 'ORDER_REFUND', 2_599, order));
+      await store().ledger.append(entry(customer, 'DEPOSIT', 1));
+      await store().ledger.append(entry(other.id, 'DEPOSIT', 7_000));
+
+      expect(await store().ledger.creditedTotal(customer)).toBe(10_251);
+      expect(await store().ledger.creditedTotal(other.id)).toBe(7_000);
+    });
+
+    it('sums to 0 for a customer without credits, or one it does not hold', async () => {
+      const { customer, order } = await aCustomerWithOrder();
+      await store().ledger.append(entry(customer, 'ORDER_DEBIT', -5, order));
+
+      expect(await store().ledger.creditedTotal(customer)).toBe(0);
+      expect(await store().ledger.creditedTotal(customerId(randomUUID()))).toBe(0);
+    });
+
+    it('sums up to 2^53 - 1 exactly, as a number', async () => {
+      const { customer } = await aCustomerWithOrder();
+      await store().ledger.append(entry(customer, 'OPENING', Number.MAX_SAFE_INTEGER - 10));
+      await store().ledger.append(entry(customer, 'DEPOSIT', 9));
+      await store().ledger.append(entry(customer, 'DEPOSIT', 1));
+
+      expect(await store().ledger.creditedTotal(customer)).toBe(Number.MAX_SAFE_INTEGER);
+    });
+
+    it('sums, in a transaction, its own entries; outside, only committed ones', async () => {
+      const { customer } = await aCustomerWithOrder();
+      await store().ledger.append(entry(customer, 'OPENING', 100));
+      let seen: { inside: number; outside: number } | undefined;
+
+      await store().unitOfWork.run(async (tx) => {
+        await tx.customers.lockById(customer);
+        await tx.ledger.append(entry(customer, 'DEPOSIT', 20));
+        seen = {
+          inside: await tx.ledger.creditedTotal(customer),
+          outside: await store().ledger.creditedTotal(customer),
+        };
+      });
+
+      expect(seen).toEqual({ inside: 120, outside: 100 });
+      expect(await store().ledger.creditedTotal(customer)).toBe(120);
+    });
+
+    it('sums, under the customer lock, every deposit committed before the lock was granted', async () => {
+      const { customer } = await aCustomerWithOrder();
+      await store().ledger.append(entry(customer, 'OPENING', 100));
+      const depositOne = () =>
+        store().unitOfWork.run(async (tx) => {
+          await tx.customers.lockById(customer);
+          const before = await tx.ledger.creditedTotal(customer);
+          await tx.ledger.append(entry(customer, 'DEPOSIT', 1));
+          return before;
+        });
+
+      const seen = await Promise.all([depositOne(), depositOne(), depositOne()]);
+
+      expect([...seen].sort((x, y) => x - y)).toEqual([100, 101, 102]);
+      expect(await store().ledger.creditedTotal(customer)).toBe(103);
+    });
+
     it('fails the whole transaction on a duplicate debit, so the balance is not debited twice', async () => {
       const { customer, order } = await aCustomerWithOrder();
       const debit = entry(customer, 'ORDER_DEBIT', -100, order);

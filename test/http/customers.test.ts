@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { createTestApp, type TestApp } from '../support/http-app';
 import { agent, errorPaths, expectProblem, newCustomer, newProduct, type Agent } from './http-kit';
 
@@ -150,6 +151,33 @@ describe('POST /customers/:id/deposits', () => {
     expect((await http.get(`/customers/${customer.id}`)).body.balance).toBe(
       Number.MAX_SAFE_INTEGER - 1,
     );
+  });
+});
+
+describe('POST /customers/:id/deposits after spending', () => {
+  it('answers 422 AMOUNT_TOO_LARGE when what was ever credited would pass 2^53 - 1, though the balance would not', async () => {
+    const customer = await newCustomer(http, { balance: 1000 });
+    const product = await newProduct(http, { price: 100, stock: 10 });
+    const order = await http
+      .post('/orders')
+      .send({ customerId: customer.id, items: [{ productId: product.id, quantity: 2 }] })
+      .expect(202);
+    await eventually(async () => {
+      expect((await http.get(`/orders/${order.body.id}`)).body.status).toBe('COMPLETED');
+    });
+
+    const refused = await http
+      .post(`/customers/${customer.id}/deposits`)
+      .send({ amount: Number.MAX_SAFE_INTEGER - 800 });
+
+    const problem = expectProblem(refused, 422, 'AMOUNT_TOO_LARGE');
+    expect(problem.errors).toEqual([{ path: 'amount', message: expect.any(String) }]);
+    expect((await http.get(`/customers/${customer.id}`)).body.balance).toBe(800);
+    const accepted = await http
+      .post(`/customers/${customer.id}/deposits`)
+      .send({ amount: Number.MAX_SAFE_INTEGER - 1000 })
+      .expect(200);
+    expect(accepted.body.balance).toBe(Number.MAX_SAFE_INTEGER - 200);
   });
 });
 

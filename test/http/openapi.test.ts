@@ -23,7 +23,10 @@ const CONTRACT_ROUTES = [
 interface Operation {
   parameters?: { name: string; in: string; schema?: object }[];
   requestBody?: unknown;
-  responses: Record<string, { headers?: Record<string, unknown>; content?: object }>;
+  responses: Record<
+    string,
+    { description?: string; headers?: Record<string, unknown>; content?: object }
+  >;
 }
 type Document = {
   openapi: string;
@@ -68,6 +71,13 @@ describe('/openapi.json', () => {
       expect.arrayContaining([...ERROR_CODES]),
     );
     expect(document.components.schemas.FailureReason?.enum).toEqual([...FAILURE_REASONS]);
+  });
+
+  it('documents AMOUNT_TOO_LARGE where a total can pass 2^53 - 1: deposits and stock changes', () => {
+    const unprocessable = (path: string, method: string) =>
+      document.paths[path]?.[method]?.responses['422']?.description;
+    expect(unprocessable('/customers/{id}/deposits', 'post')).toContain('AMOUNT_TOO_LARGE');
+    expect(unprocessable('/products/{id}', 'patch')).toContain('AMOUNT_TOO_LARGE');
   });
 
   it('documents problem responses, the body, and the headers of the contract', () => {

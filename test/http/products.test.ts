@@ -1,5 +1,6 @@
+import { eventually } from '../support/eventually';
 import { createTestApp, type TestApp } from '../support/http-app';
-import { agent, errorPaths, expectProblem, newProduct, type Agent } from './http-kit';
+import { agent, errorPaths, expectProblem, newCustomer, newProduct, type Agent } from './http-kit';
 
 let testApp: TestApp;
 let http: Agent;
@@ -107,6 +108,34 @@ describe('PATCH /products/:id', () => {
 
   it('answers 404 for an unknown product', async () => {
     expectProblem(await http.patch('/products/nope').send({ price: 1 }), 404, 'NOT_FOUND');
+  });
+
+  it('answers 422 AMOUNT_TOO_LARGE when the stock ever supplied would pass 2^53 - 1', async () => {
+    const customer = await newCustomer(http, { balance: 1000 });
+    const product = await newProduct(http, { price: 100, stock: 10 });
+    const order = await http
+      .post('/orders')
+      .send({ customerId: customer.id, items: [{ productId: product.id, quantity: 2 }] })
+      .expect(202);
+    await eventually(async () => {
+      expect((await http.get(`/orders/${order.body.id}`)).body.status).toBe('COMPLETED');
+    });
+
+    const refused = await http
+      .patch(`/products/${product.id}`)
+      .send({ stock: Number.MAX_SAFE_INTEGER, price: 1 });
+
+    const problem = expectProblem(refused, 422, 'AMOUNT_TOO_LARGE');
+    expect(problem.errors).toEqual([{ path: 'stock', message: expect.any(String) }]);
+    expect((await http.get(`/products/${product.id}`)).body).toMatchObject({
+      stock: 8,
+      price: 100,
+    });
+    const accepted = await http
+      .patch(`/products/${product.id}`)
+      .send({ stock: Number.MAX_SAFE_INTEGER - 2 })
+      .expect(200);
+    expect(accepted.body.stock).toBe(Number.MAX_SAFE_INTEGER - 2);
   });
 });
 

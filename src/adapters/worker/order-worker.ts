@@ -20,9 +20,23 @@ export interface OrderWorkerOptions {
   republishIntervalMs: number;
 }
 
+/** What this worker did since it started: for logs, tests and an eventual metrics endpoint. */
+export interface WorkerStats {
+  /** Jobs handled to the end (a no-op on a settled order counts too). */
+  processed: number;
+  /**
+   * Attempts that threw. The queue retries each but a job's last; it cannot tell which one is
+   * the last until it reports the job dead-lettered, so this is not split into retries.
+   */
+  failed: number;
+  /** Jobs the queue gave up on (their last attempt failed) and dead-lettered. */
+  deadLettered: number;
+}
+
 export interface RunningWorker {
   /** Stops the re-publisher, then the consumer, waiting for the jobs in flight. */
   stop(): Promise<void>;
+  stats(): WorkerStats;
 }
 
 /**
@@ -35,18 +49,26 @@ export async function startOrderWorker(
   options: OrderWorkerOptions,
 ): Promise<RunningWorker> {
   const { logger } = deps;
+  const counts: WorkerStats = { processed: 0, failed: 0, deadLettered: 0 };
   const handle = async (job: OrderJob): Promise<void> => {
     try {
       if (job.kind === 'PLACE') await deps.processOrder.execute(job.orderId);
       else await deps.processCancellation.execute(job.orderId);
+      counts.processed += 1;
     } catch (error) {
+      counts.failed += 1;
       const level = isTransient(error) ? 'warn' : 'error';
       logger[level]('order job failed; it will be retried', { ...job, error: String(error) });
       throw error;
     }
   };
   const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
-    logger.error('order job dead-lettered', { ...job, error: String(error) });
+    counts.deadLettered += 1;
+    logger.error('order job dead-lettered', {
+      ...job,
+      error: String(error),
+      deadLettered: counts.deadLettered,
+    });
     if (job.kind === 'PLACE') await deps.failDeadLetteredOrder.execute(job.orderId);
   };
 
@@ -58,6 +80,11 @@ export async function startOrderWorker(
   let sweeping: Promise<void> | null = null;
   const sweep = async () => {
     try {
+      // While jobs wait, a pending order is most likely one of them: a copy would only queue
+      // behind it (RabbitMQ has no job ids to drop copies by), so a backlog older than the
+      // re-publish delay would grow by a batch per sweep and per worker. Lost work is found
+      // once the queue has drained.
+      if ((await deps.queue.depth()) > 0) return;
       const count = await deps.republishStalledWork.execute();
       if (count > 0) logger.info('re-published stalled work', { count });
     } catch (error) {
@@ -77,5 +104,6 @@ export async function startOrderWorker(
       await sweeping;
       await consumer.stop();
     },
+    stats: () => ({ ...counts }),
   };
 }

@@ -20,7 +20,8 @@ export class DepositFunds {
       const customer = await tx.customers.lockById(input.customerId);
       if (!customer) throw new NotFoundError('Customer', input.customerId);
       const now = this.clock.now();
-      const updated = deposit(customer, input.amount, now);
+      const credited = await tx.ledger.creditedTotal(customer.id);
+      const updated = deposit(customer, input.amount, credited, now);
       await tx.customers.update(updated);
       await tx.ledger.append({
         customerId: customer.id,

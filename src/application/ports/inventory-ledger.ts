@@ -1,4 +1,5 @@
 import type { InventoryMovement } from '../../domain/product/inventory-movement';
+import type { ProductId } from '../../domain/shared/ids';
 
 export interface InventoryLedger {
   /**
@@ -7,4 +8,11 @@ export interface InventoryLedger {
    * same order and product is refused.
    */
   append(movements: readonly InventoryMovement[]): Promise<void>;
+
+  /**
+   * All the stock the product was ever given: the sum of its INITIAL and ADJUSTMENT movements, 0
+   * when it has none. Read it in the transaction that holds the product's row lock: changes of
+   * stock take that lock too, so none can land between the read and the commit.
+   */
+  suppliedTotal(productId: ProductId): Promise<number>;
 }

@@ -20,7 +20,8 @@ export class UpdateProduct {
     const updated = await this.uow.run(async (tx) => {
       const [product] = await tx.products.lockMany([id]);
       if (!product) throw new NotFoundError('Product', id);
-      const next = changeProduct(product, changes, this.clock.now());
+      const supplied = await tx.inventory.suppliedTotal(product.id);
+      const next = changeProduct(product, changes, supplied, this.clock.now());
       await tx.products.update(next);
       const adjustment = stockAdjustment(product, next);
       if (adjustment) await tx.inventory.append([adjustment]);

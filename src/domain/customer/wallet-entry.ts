@@ -6,6 +6,9 @@ import type { CustomerId, OrderId } from '../shared/ids';
  */
 export type WalletEntryKind = 'OPENING' | 'DEPOSIT' | 'ORDER_DEBIT' | 'ORDER_REFUND';
 
+/** The entries that put money into the wallet from outside: their sum is what was ever credited. */
+export const CREDIT_KINDS: readonly WalletEntryKind[] = ['OPENING', 'DEPOSIT'];
+
 export interface WalletEntry {
   readonly customerId: CustomerId;
   readonly orderId: OrderId | null;

@@ -40,7 +40,14 @@ export interface Reversal {
   movements: InventoryMovement[];
 }
 
-/** Undo a completed order: every item back in stock, the total back in the wallet. */
+/**
+ * Undo a completed order: every item back in stock, the total back in the wallet. Neither sum can
+ * pass MAX_AMOUNT: a balance plus the totals of its customer's COMPLETED orders is what was ever
+ * credited, a stock plus the quantities of its product's COMPLETED orders is what was ever
+ * supplied, and `deposit` and `changeProduct` keep both totals within MAX_AMOUNT. The checks stay
+ * as a guard, for a total that passed it before deposits and restocks were bounded: such a sum
+ * must fail the job, not store an unsafe number.
+ */
 export function reverseCompleted(
   order: Order,
   products: readonly Product[],
@@ -55,7 +62,11 @@ export function reverseCompleted(
       const product = byId.get(item.productId);
       if (!product)
         throw new Error(`Product ${item.productId} of order ${order.id} was not loaded`);
-      return { ...product, stock: product.stock + item.quantity, updatedAt: now };
+      return {
+        ...product,
+        stock: addAmounts(product.stock, item.quantity, 'stock'),
+        updatedAt: now,
+      };
     }),
     customer: {
       ...customer,

@@ -7,6 +7,9 @@ import type { Product } from './product';
  */
 export type InventoryMovementKind = 'INITIAL' | 'ADJUSTMENT' | 'ORDER' | 'ORDER_CANCEL';
 
+/** The movements that bring stock in from outside: their sum is what was ever supplied. */
+export const SUPPLY_KINDS: readonly InventoryMovementKind[] = ['INITIAL', 'ADJUSTMENT'];
+
 export interface InventoryMovement {
   readonly productId: ProductId;
   readonly orderId: OrderId | null;

@@ -1,3 +1,4 @@
+import { ensureRoomFor } from '../shared/money';
 import type { ProductId } from '../shared/ids';
 
 export interface Product {
@@ -34,12 +35,26 @@ export function createProduct(input: NewProduct): Product {
   };
 }
 
-export function changeProduct(product: Product, changes: ProductChanges, now: Date): Product {
+/**
+ * `suppliedTotal` is all the stock the product was ever given: its initial stock and the changes
+ * made by hand (the INITIAL and ADJUSTMENT movements of its inventory ledger). The stock plus the
+ * quantities of its COMPLETED orders always equals it, so while it stays within MAX_AMOUNT every
+ * cancelled order's items fit back in the stock: a change that raises the stock so far that it
+ * would pass MAX_AMOUNT is refused. Lowering the stock only lowers it, and is always accepted.
+ */
+export function changeProduct(
+  product: Product,
+  changes: ProductChanges,
+  suppliedTotal: number,
+  now: Date,
+): Product {
+  const stock = changes.stock ?? product.stock;
+  if (stock > product.stock) ensureRoomFor(stock - product.stock, suppliedTotal, 'stock');
   return {
     ...product,
     name: changes.name ?? product.name,
     price: changes.price ?? product.price,
-    stock: changes.stock ?? product.stock,
+    stock,
     updatedAt: now,
   };
 }

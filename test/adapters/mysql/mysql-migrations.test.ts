@@ -23,6 +23,38 @@ async function tablesOf(database: string): Promise<string[]> {
   });
 }
 
+/** Each ledger's secondary indexes, as `name(column, …)`. */
+async function ledgerIndexes(database: string): Promise<Record<string, string[]>> {
+  return withServerConnection(async (connection) => {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT TABLE_NAME AS tableName, INDEX_NAME AS indexName,
+              GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ', ') AS columns
+       FROM information_schema.STATISTICS
+       WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ('wallet_ledger', 'inventory_ledger')
+         AND INDEX_NAME <> 'PRIMARY'
+       GROUP BY TABLE_NAME, INDEX_NAME
+       ORDER BY TABLE_NAME, INDEX_NAME`,
+      [database],
+    );
+    const indexes: Record<string, string[]> = {};
+    for (const row of rows) {
+      (indexes[String(row.tableName)] ??= []).push(`${row.indexName}(${row.columns})`);
+    }
+    return indexes;
+  });
+}
+
+const LEDGER_INDEXES = {
+  inventory_ledger: [
+    'idx_inventory_ledger_product_kind(product_id, kind, quantity)',
+    'uq_inventory_ledger_order_product_kind(order_id, product_id, kind)',
+  ],
+  wallet_ledger: [
+    'idx_wallet_ledger_customer_kind(customer_id, kind, amount)',
+    'uq_wallet_ledger_order_kind(order_id, kind)',
+  ],
+};
+
 async function recordedMigrations(database: string): Promise<string[]> {
   return withServerConnection(async (connection) => {
     const [rows] = await connection.query<RowDataPacket[]>(
@@ -73,6 +105,52 @@ describe('MySQL migrations', () => {
     const store = await MysqlStore.connect({ url: databaseUrl(name), poolSize: 1 });
     await store.close();
     expect(await recordedMigrations(name)).toEqual(ALL);
+  });
+
+  it("answers the ledgers' credit and supply sums from an index alone", async () => {
+    const name = freshDatabase('migrate_sums');
+    await migrateDatabase(parseMysqlUrl(databaseUrl(name)));
+
+    expect(await ledgerIndexes(name)).toEqual(LEDGER_INDEXES);
+    const plans = await withServerConnection(async (connection) => {
+      await connection.query('USE ??', [name]);
+      const explain = async (sql: string, values: unknown[]) => {
+        const [[plan]] = await connection.query<RowDataPacket[]>(`EXPLAIN ${sql}`, values);
+        return { key: plan?.key, coveredByIndex: String(plan?.Extra).includes('Using index') };
+      };
+      return [
+        await explain(
+          'SELECT SUM(amount) FROM wallet_ledger WHERE customer_id = ? AND kind IN (?)',
+          ['c', ['OPENING', 'DEPOSIT']],
+        ),
+        await explain(
+          'SELECT SUM(quantity) FROM inventory_ledger WHERE product_id = ? AND kind IN (?)',
+          ['p', ['INITIAL', 'ADJUSTMENT']],
+        ),
+      ];
+    });
+    expect(plans).toEqual([
+      { key: 'idx_wallet_ledger_customer_kind', coveredByIndex: true },
+      { key: 'idx_inventory_ledger_product_kind', coveredByIndex: true },
+    ]);
+  });
+
+  it('lets 0003 run again after a run that altered one ledger and recorded nothing', async () => {
+    const name = freshDatabase('migrate_0003_again');
+    const settings = parseMysqlUrl(databaseUrl(name));
+    await migrateDatabase(settings);
+    await withServerConnection(async (connection) => {
+      await connection.query('USE ??', [name]);
+      await connection.query(
+        'ALTER TABLE inventory_ledger ADD KEY idx_inventory_ledger_product (product_id, id), DROP KEY idx_inventory_ledger_product_kind',
+      );
+      await connection.query(
+        "DELETE FROM schema_migrations WHERE name = '0003-ledger-credit-indexes'",
+      );
+    });
+
+    expect(await migrateDatabase(settings)).toEqual(['0003-ledger-credit-indexes']);
+    expect(await ledgerIndexes(name)).toEqual(LEDGER_INDEXES);
   });
 
   it('lets several processes start at once: each migration runs exactly once', async () => {

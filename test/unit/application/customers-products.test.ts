@@ -2,6 +2,11 @@ import { CreateCustomer } from '../../../src/application/customers/create-custom
 import { DepositFunds } from '../../../src/application/customers/deposit-funds';
 import { GetCustomer } from '../../../src/application/customers/get-customer';
 import { ListCustomerOrders } from '../../../src/application/customers/list-customer-orders';
+import { GetOrder } from '../../../src/application/orders/get-order';
+import { PlaceOrder } from '../../../src/application/orders/place-order';
+import { ProcessCancellation } from '../../../src/application/orders/process-cancellation';
+import { ProcessOrder } from '../../../src/application/orders/process-order';
+import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import type { ProductCache } from '../../../src/application/ports/product-cache';
 import { TOKENS } from '../../../src/application/ports/tokens';
 import { CreateProduct } from '../../../src/application/products/create-product';
@@ -9,8 +14,8 @@ import { GetProduct } from '../../../src/application/products/get-product';
 import { ListProducts } from '../../../src/application/products/list-products';
 import { UpdateProduct } from '../../../src/application/products/update-product';
 import { EmailTakenError } from '../../../src/domain/customer/customer.errors';
-import { NotFoundError } from '../../../src/domain/shared/domain-error';
-import { customerId, productId } from '../../../src/domain/shared/ids';
+import { AmountTooLargeError, NotFoundError } from '../../../src/domain/shared/domain-error';
+import { customerId, productId, type OrderId } from '../../../src/domain/shared/ids';
 import { useCaseHarness, type Harness } from '../../support/use-case-harness';
 
 describe('customer and product use cases', () => {
@@ -33,6 +38,91 @@ describe('customer and product use cases', () => {
       ),
     );
     expect((await h.get(GetCustomer).execute(ada.id)).balance).toBe(110);
+  });
+
+  describe('at the top of the number range', () => {
+    const MAX = Number.MAX_SAFE_INTEGER;
+
+    /** A customer credited 1000 and a product supplied 10, with an order of 2 × 100 completed. */
+    async function afterOneOrder() {
+      const customer = await h
+        .get(CreateCustomer)
+        .execute({ name: 'Rich', email: 'rich@example.com', balance: 1000 });
+      const product = await h.get(CreateProduct).execute({ name: 'Thing', price: 100, stock: 10 });
+      const { order } = await h.get(PlaceOrder).execute({
+        customerId: customer.id,
+        items: [{ productId: product.id, quantity: 2 }],
+        idempotencyKey: null,
+      });
+      await h.get(ProcessOrder).execute(order.id);
+      expect((await h.get(GetOrder).execute(order.id)).status).toBe('COMPLETED');
+      return { customer: customer.id, product: product.id, order: order.id };
+    }
+
+    async function cancel(id: OrderId): Promise<void> {
+      await h.get(RequestCancellation).execute(id);
+      await h.get(ProcessCancellation).execute(id);
+      expect((await h.get(GetOrder).execute(id)).status).toBe('CANCELLED');
+    }
+
+    it('refuses a deposit that would take what was ever credited past 2^53 - 1, and changes nothing', async () => {
+      const { customer, order } = await afterOneOrder();
+
+      await expect(
+        h.get(DepositFunds).execute({ customerId: customer, amount: MAX - 800 }),
+      ).rejects.toMatchObject({ code: 'AMOUNT_TOO_LARGE' });
+      expect((await h.get(GetCustomer).execute(customer)).balance).toBe(800);
+
+      await h.get(DepositFunds).execute({ customerId: customer, amount: MAX - 1000 });
+      await expect(
+        h.get(DepositFunds).execute({ customerId: customer, amount: 1 }),
+      ).rejects.toBeInstanceOf(AmountTooLargeError);
+      expect((await h.get(GetCustomer).execute(customer)).balance).toBe(MAX - 200);
+
+      await cancel(order);
+      expect((await h.get(GetCustomer).execute(customer)).balance).toBe(MAX);
+    });
+
+    it('refuses a restock that would take what was ever supplied past 2^53 - 1, and changes nothing', async () => {
+      const { product, order } = await afterOneOrder();
+
+      await expect(
+        h.get(UpdateProduct).execute(product, { stock: MAX, price: 1 }),
+      ).rejects.toMatchObject({ code: 'AMOUNT_TOO_LARGE' });
+      expect(await h.get(GetProduct).execute(product)).toMatchObject({ stock: 8, price: 100 });
+
+      await h.get(UpdateProduct).execute(product, { stock: MAX - 2 });
+      await expect(
+        h.get(UpdateProduct).execute(product, { stock: MAX - 1 }),
+      ).rejects.toBeInstanceOf(AmountTooLargeError);
+      await h.get(UpdateProduct).execute(product, { price: 150 });
+      await h.get(UpdateProduct).execute(product, { stock: 5 });
+      await h.get(UpdateProduct).execute(product, { stock: MAX - 2 });
+      expect((await h.get(GetProduct).execute(product)).stock).toBe(MAX - 2);
+
+      await cancel(order);
+      expect((await h.get(GetProduct).execute(product)).stock).toBe(MAX);
+    });
+
+    it('counts every deposit of a concurrent burst against the limit', async () => {
+      const customer = await h
+        .get(CreateCustomer)
+        .execute({ name: 'Rich', email: 'rich@example.com', balance: MAX - 10 });
+
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 4 }, () =>
+          h.get(DepositFunds).execute({ customerId: customer.id, amount: 4 }),
+        ),
+      );
+
+      expect(outcomes.map((outcome) => outcome.status).sort()).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'rejected',
+      ]);
+      expect((await h.get(GetCustomer).execute(customer.id)).balance).toBe(MAX - 2);
+    });
   });
 
   it('answers NotFound for unknown customers, products and their lists', async () => {

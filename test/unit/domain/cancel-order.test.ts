@@ -8,6 +8,8 @@ import { OrderNotCancellableError } from '../../../src/domain/order/order.errors
 import { settleOrder } from '../../../src/domain/order/settle-order';
 import { customer, order, product, T0, T1 } from './builders';
 
+const MAX = Number.MAX_SAFE_INTEGER;
+
 describe('requestCancellation', () => {
   it('records the first request time and keeps it on later requests', () => {
     const requested = requestCancellation(order([['p1', 1]]), T0);
@@ -52,5 +54,38 @@ describe('cancellation of a requested order', () => {
     expect(reversal.movements).toEqual([
       { productId: 'p1', orderId: 'o1', kind: 'ORDER_CANCEL', quantity: 2, createdAt: T1 },
     ]);
+  });
+
+  it('refunds and restocks up to exactly 2^53 - 1', () => {
+    const settled = settleOrder(requested, [product('p1', 100, 5)], customer(1000), T0);
+    if (settled.outcome !== 'COMPLETED') throw new Error('expected completion');
+    const full = {
+      customer: { ...settled.customer, balance: MAX - 200 },
+      products: [{ ...settled.products[0]!, stock: MAX - 2 }],
+    };
+
+    const reversal = reverseCompleted(settled.order, full.products, full.customer, T1);
+
+    expect(reversal.customer.balance).toBe(MAX);
+    expect(reversal.products[0]?.stock).toBe(MAX);
+  });
+
+  // Deposits and restocks keep these states out of reach; if one were reached anyway, the
+  // reversal must fail rather than store an unsafe number.
+  it.each([
+    ['balance', MAX - 199, 3],
+    ['stock', 800, MAX - 1],
+  ])('refuses to push the %s past 2^53 - 1', (path, balance, stock) => {
+    const settled = settleOrder(requested, [product('p1', 100, 5)], customer(1000), T0);
+    if (settled.outcome !== 'COMPLETED') throw new Error('expected completion');
+    const customerNow = { ...settled.customer, balance };
+    const productsNow = [{ ...settled.products[0]!, stock }];
+
+    expect(() => reverseCompleted(settled.order, productsNow, customerNow, T1)).toThrow(
+      expect.objectContaining({
+        code: 'AMOUNT_TOO_LARGE',
+        details: [expect.objectContaining({ path })],
+      }),
+    );
   });
 });

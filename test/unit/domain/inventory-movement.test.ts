@@ -16,14 +16,14 @@ describe('inventory movements of a product', () => {
 
   it('records a restock and a reduction by hand as signed ADJUSTMENTs', () => {
     const lamp = product('p1', 100, 5);
-    expect(stockAdjustment(lamp, changeProduct(lamp, { stock: 12 }, T1))).toEqual({
+    expect(stockAdjustment(lamp, changeProduct(lamp, { stock: 12 }, 5, T1))).toEqual({
       productId: 'p1',
       orderId: null,
       kind: 'ADJUSTMENT',
       quantity: 7,
       createdAt: T1,
     });
-    expect(stockAdjustment(lamp, changeProduct(lamp, { stock: 0 }, T1))).toMatchObject({
+    expect(stockAdjustment(lamp, changeProduct(lamp, { stock: 0 }, 5, T1))).toMatchObject({
       kind: 'ADJUSTMENT',
       quantity: -5,
     });
@@ -31,7 +31,9 @@ describe('inventory movements of a product', () => {
 
   it('records nothing when a change leaves the stock as it was', () => {
     const lamp = product('p1', 100, 5);
-    expect(stockAdjustment(lamp, changeProduct(lamp, { price: 120, name: 'Lamp' }, T1))).toBeNull();
-    expect(stockAdjustment(lamp, changeProduct(lamp, { stock: 5 }, T1))).toBeNull();
+    expect(
+      stockAdjustment(lamp, changeProduct(lamp, { price: 120, name: 'Lamp' }, 5, T1)),
+    ).toBeNull();
+    expect(stockAdjustment(lamp, changeProduct(lamp, { stock: 5 }, 5, T1))).toBeNull();
   });
 });

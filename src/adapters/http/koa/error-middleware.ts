@@ -6,9 +6,12 @@ import { currentRequestId } from './request-id';
 
 /** Codes only the HTTP layer can produce: they describe the request, not the domain. */
 export const HTTP_ERROR_CODES = [
+  'MALFORMED_REQUEST',
   'MALFORMED_JSON',
   'UNSUPPORTED_MEDIA_TYPE',
   'PAYLOAD_TOO_LARGE',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
   'ROUTE_NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'INTERNAL_ERROR',
@@ -89,6 +92,11 @@ export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
     meaning: 'Too many orders wait to be processed; retry after `Retry-After` seconds.',
     retryAfterSeconds: 2,
   },
+  MALFORMED_REQUEST: {
+    status: 400,
+    title: 'Malformed request',
+    meaning: 'The request is not valid HTTP/1.1 (a bad header character, conflicting framing).',
+  },
   MALFORMED_JSON: {
     status: 400,
     title: 'Malformed JSON',
@@ -103,6 +111,16 @@ export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
     status: 413,
     title: 'Payload too large',
     meaning: 'The body is larger than 1 MiB.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request header fields too large',
+    meaning: 'The request line and headers together are larger than the server accepts (16 KiB).',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request timeout',
+    meaning: 'The request was not received in full in time.',
   },
   ROUTE_NOT_FOUND: {
     status: 404,

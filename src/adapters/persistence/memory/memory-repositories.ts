@@ -1,8 +1,8 @@
 import { EmailTakenError } from '../../../domain/customer/customer.errors';
 import type { Customer } from '../../../domain/customer/customer';
-import type { WalletEntry } from '../../../domain/customer/wallet-entry';
+import { CREDIT_KINDS, type WalletEntry } from '../../../domain/customer/wallet-entry';
 import type { Order } from '../../../domain/order/order';
-import type { InventoryMovement } from '../../../domain/product/inventory-movement';
+import { SUPPLY_KINDS, type InventoryMovement } from '../../../domain/product/inventory-movement';
 import type { Product } from '../../../domain/product/product';
 import type { CustomerId, OrderId, ProductId } from '../../../domain/shared/ids';
 import {
@@ -219,6 +219,13 @@ export class MemoryWalletLedger implements WalletLedger {
     if (duplicate) throw new Error(`UNIQUE failed: ${entry.kind} of order ${entry.orderId}`);
     this.view.append(entry);
   }
+
+  async creditedTotal(customerId: CustomerId): Promise<number> {
+    return this.view
+      .ledger()
+      .filter((entry) => entry.customerId === customerId && CREDIT_KINDS.includes(entry.kind))
+      .reduce((sum, entry) => sum + entry.amount, 0);
+  }
 }
 
 /** UNIQUE (order_id, product_id, kind), as MySQL reads it: rows without an order never collide. */
@@ -257,5 +264,14 @@ export class MemoryInventoryLedger implements InventoryLedger {
       if (key !== null) taken.add(key);
     }
     this.view.appendMovements(movements);
+  }
+
+  async suppliedTotal(productId: ProductId): Promise<number> {
+    return this.view
+      .movements()
+      .filter(
+        (movement) => movement.productId === productId && SUPPLY_KINDS.includes(movement.kind),
+      )
+      .reduce((sum, movement) => sum + movement.quantity, 0);
   }
 }

@@ -1,8 +1,11 @@
+import type { RowDataPacket } from 'mysql2/promise';
 import type { InventoryLedger } from '../../../application/ports/inventory-ledger';
-import type {
-  InventoryMovement,
-  InventoryMovementKind,
+import {
+  SUPPLY_KINDS,
+  type InventoryMovement,
+  type InventoryMovementKind,
 } from '../../../domain/product/inventory-movement';
+import type { ProductId } from '../../../domain/shared/ids';
 import type { Queryable } from './queryable';
 
 interface InventoryMovementRecord {
@@ -11,6 +14,11 @@ interface InventoryMovementRecord {
   kind: InventoryMovementKind;
   quantity: number;
   created_at: Date;
+}
+
+/** SUM of a BIGINT is a DECIMAL, which the driver reads as a string. */
+interface TotalRow extends RowDataPacket {
+  total: string;
 }
 
 function toRow(movement: InventoryMovement): InventoryMovementRecord {
@@ -39,5 +47,14 @@ export class MysqlInventoryLedger implements InventoryLedger {
       'INSERT INTO inventory_ledger (product_id, order_id, kind, quantity, created_at) VALUES ?',
       [rows.map((row) => [row.product_id, row.order_id, row.kind, row.quantity, row.created_at])],
     );
+  }
+
+  /** A range of idx_inventory_ledger_product_kind, read from the index alone. */
+  async suppliedTotal(productId: ProductId): Promise<number> {
+    const [row] = await this.db.select<TotalRow>(
+      'SELECT COALESCE(SUM(quantity), 0) AS total FROM inventory_ledger WHERE product_id = ? AND kind IN (?)',
+      [productId, [...SUPPLY_KINDS]],
+    );
+    return Number(row?.total ?? 0);
   }
 }

@@ -1,5 +1,11 @@
+import type { RowDataPacket } from 'mysql2/promise';
 import type { WalletLedger } from '../../../application/ports/wallet-ledger';
-import type { WalletEntry, WalletEntryKind } from '../../../domain/customer/wallet-entry';
+import {
+  CREDIT_KINDS,
+  type WalletEntry,
+  type WalletEntryKind,
+} from '../../../domain/customer/wallet-entry';
+import type { CustomerId } from '../../../domain/shared/ids';
 import type { Queryable } from './queryable';
 
 interface WalletEntryRecord {
@@ -8,6 +14,11 @@ interface WalletEntryRecord {
   kind: WalletEntryKind;
   amount: number;
   created_at: Date;
+}
+
+/** SUM of a BIGINT is a DECIMAL, which the driver reads as a string. */
+interface TotalRow extends RowDataPacket {
+  total: string;
 }
 
 function toRow(entry: WalletEntry): WalletEntryRecord {
@@ -33,5 +44,14 @@ export class MysqlWalletLedger implements WalletLedger {
       'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?)',
       [row.customer_id, row.order_id, row.kind, row.amount, row.created_at],
     );
+  }
+
+  /** A range of idx_wallet_ledger_customer_kind, read from the index alone. */
+  async creditedTotal(customerId: CustomerId): Promise<number> {
+    const [row] = await this.db.select<TotalRow>(
+      'SELECT COALESCE(SUM(amount), 0) AS total FROM wallet_ledger WHERE customer_id = ? AND kind IN (?)',
+      [customerId, [...CREDIT_KINDS]],
+    );
+    return Number(row?.total ?? 0);
   }
 }

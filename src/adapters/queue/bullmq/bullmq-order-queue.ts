@@ -23,6 +23,14 @@ export interface BullmqOrderQueueOptions {
 const DEAD_LETTERS_KEPT = { count: 10_000, age: 14 * 24 * 60 * 60 };
 
 /**
+ * The jobs of a worker that died are handed out again once their lock expired and a stalled-job
+ * check saw them: within about 20 s here, where BullMQ's defaults (30 s, 30 s) take up to a
+ * minute. A live worker renews its locks every 7.5 s, so only a process stuck that long loses
+ * one, and a job run twice is harmless (processing is idempotent).
+ */
+const STALLED_JOB_CHECK = { lockDuration: 15_000, stalledInterval: 5_000 };
+
+/**
  * Derived from the job, so that re-publishing work that is still waiting adds nothing. BullMQ
  * refuses ':' in custom ids (it separates key parts) and ids that read as integers: the kind
  * prefix rules out the latter, and encoding the order id the former without merging two ids.
@@ -74,6 +82,7 @@ export class BullmqOrderQueue implements OrderQueue {
   async publish(jobs: readonly OrderJob[]): Promise<void> {
     if (jobs.length === 0) return;
     this.assertConnected();
+    await this.releaseDeadLetters(jobs.map(bullmqJobId));
     await this.queue.addBulk(
       jobs.map((job) => ({
         name: job.kind,
@@ -101,10 +110,14 @@ export class BullmqOrderQueue implements OrderQueue {
         // BullMQ requires workers to retry Redis commands for ever: they must outlive an outage.
         connection: { url: this.options.redisUrl, maxRetriesPerRequest: null },
         concurrency: options.concurrency,
+        ...STALLED_JOB_CHECK,
       },
     );
     worker.on('failed', (job, error) => {
-      if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+      // Only a job moved to the failed set has a finish time; a failure that is retried has
+      // none. Counting attempts instead would miss the jobs BullMQ fails on its own, like one
+      // the stalled-job checker found stalled too often.
+      if (!job?.finishedOn) return;
       const report = this.reportDeadLetter(handlers, job, error);
       reporting.add(report);
       void report.finally(() => reporting.delete(report));
@@ -160,6 +173,32 @@ export class BullmqOrderQueue implements OrderQueue {
     }
   }
 
+  /**
+   * A job id still in the failed set makes BullMQ ignore a new job with that id, so an order
+   * whose dead letter was never settled (the process died first, the store was down, BullMQ
+   * failed the job on its own) would stay PENDING for as long as the dead letter is kept. The
+   * re-publisher only publishes work that is not settled: its dead letter has served.
+   */
+  private async releaseDeadLetters(ids: readonly string[]): Promise<void> {
+    const failedKey = this.queue.keys.failed;
+    if (!failedKey) return;
+    const pipeline = this.producer.pipeline();
+    for (const id of ids) pipeline.zscore(failedKey, id);
+    const failed: string[] = [];
+    for (const [index, [error, score]] of ((await pipeline.exec()) ?? []).entries()) {
+      if (error) throw error;
+      const id = ids[index];
+      if (score !== null && id !== undefined) failed.push(id);
+    }
+    await Promise.all(failed.map((id) => this.queue.remove(id)));
+    if (failed.length > 0) {
+      this.logger.warn('dead-lettered jobs released to be published again', {
+        queue: this.options.queueName,
+        count: failed.length,
+      });
+    }
+  }
+
   private jobOf(job: Job<OrderJob>): OrderJob {
     try {
       return toOrderJob(job.data);
@@ -173,8 +212,20 @@ export class BullmqOrderQueue implements OrderQueue {
     job: Job<OrderJob>,
     error: Error,
   ): Promise<void> {
+    let orderJob: OrderJob;
     try {
-      await handlers.deadLettered(this.jobOf(job), error);
+      orderJob = this.jobOf(job);
+    } catch (unreadable) {
+      // No order to settle: the dead letter is all there is, kept for inspection.
+      this.logger.error('an unreadable job was dead-lettered', {
+        queue: this.options.queueName,
+        jobId: job.id,
+        error: (unreadable as Error).message,
+      });
+      return;
+    }
+    try {
+      await handlers.deadLettered(orderJob, error);
     } catch (failure) {
       // The job's id would make BullMQ ignore the re-publisher's copy for as long as the dead
       // letter is kept, so the work would never settle: drop it to let the copy in.

@@ -81,7 +81,7 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
     tag,
     params: IdParams,
     body: UpdateProductBody,
-    errors: STORE_ERRORS,
+    errors: ['AMOUNT_TOO_LARGE', ...STORE_ERRORS],
     responses: {
       200: { description: 'The changed product.', content: jsonContent(ProductSchema) },
     },

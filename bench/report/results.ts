@@ -1,0 +1,162 @@
+import {
+  encodeHistogram,
+  percentileCurve,
+  summarize,
+  type CurvePoint,
+  type Histogram,
+  type LatencySummary,
+} from '../load/histogram';
+import type { LoadRun } from '../load/open-model';
+import { TARGETS } from '../scenarios/targets';
+import type { Driver } from '../service/environment';
+import type { MachineInfo } from '../service/machine-info';
+import type { MemoryPeak } from '../service/memory-sampler';
+
+/** What one endpoint's requests measured; latencies in milliseconds. */
+export interface StreamResult {
+  endpoint: string;
+  /** Arrival rate asked for, requests per second; null for a burst sent all at once. */
+  rate: number | null;
+  scheduled: number;
+  sent: number;
+  ok: number;
+  /** Successful answers per second, from the first due time to the last answer. */
+  okPerSecond: number;
+  errors: Record<string, number>;
+  latency: LatencySummary;
+  /** How late the generator sent requests after their due time. */
+  lag: LatencySummary;
+  /** The generator could not keep to its schedule: its figures are not the service's alone. */
+  generatorBehind: boolean;
+  curve: CurvePoint[];
+  /** hdr-histogram-js compressed base64, values in µs. */
+  histogram: string;
+}
+
+export function errorCount(stream: Pick<StreamResult, 'errors'>): number {
+  return Object.values(stream.errors).reduce((sum, count) => sum + count, 0);
+}
+
+export function streamResult(endpoint: string, run: LoadRun, rate: number | null): StreamResult {
+  const lag = summarize(run.lag);
+  return {
+    endpoint,
+    rate,
+    scheduled: run.scheduled,
+    sent: run.sent,
+    ok: run.ok,
+    okPerSecond: run.elapsedMs > 0 ? Math.round((run.ok / run.elapsedMs) * 1000) : 0,
+    errors: run.errors,
+    latency: summarize(run.latency),
+    lag,
+    generatorBehind: (run.errors.unsent ?? 0) > 0 || lag.p50 > TARGETS.generatorLagP50Ms,
+    curve: percentileCurve(run.latency),
+    histogram: encodeHistogram(run.latency as Histogram),
+  };
+}
+
+export interface SaturationStep {
+  rate: number;
+  held: boolean;
+  /** Why the step did not hold. */
+  why: string | null;
+  p99Ms: Record<string, number>;
+  errors: Record<string, number>;
+  lagP99Ms: number;
+  /** Orders settled per second over the step, where the worker's pace is part of the verdict. */
+  processedPerSecond?: number;
+}
+
+export interface SaturationResult {
+  criterion: string;
+  steps: SaturationStep[];
+  /** The highest arrival rate that held; null when even the first step did not. */
+  highestHeld: number | null;
+  /** Why the search stopped: the failed step's reason, or the step limit. */
+  stoppedBecause: string;
+}
+
+export interface ProcessMemory {
+  api: MemoryPeak;
+  worker: MemoryPeak;
+}
+
+/** Stock and balances recomputed from the orders, as the contract's invariants say. */
+export interface OutcomeCheck {
+  /** Orders by final status (FAILED split by reason). */
+  outcomes: Record<string, number>;
+  exact: boolean;
+  /** Every discrepancy found, in words; empty when exact. */
+  problems: string[];
+}
+
+export interface ReadsResult {
+  products: number;
+  stream: StreamResult;
+  memory?: ProcessMemory;
+  saturation: SaturationResult | null;
+}
+
+export interface ContentionResult {
+  orders: number;
+  stream: StreamResult;
+  check: OutcomeCheck;
+  stockAfter: number;
+  debited: number;
+  price: number;
+  ledgerDebits: number;
+  settleMs: number | null;
+  /** Exactly 1 completed, the rest failed INSUFFICIENT_STOCK, stock 0, debited once. */
+  exact: boolean;
+}
+
+export interface ThroughputResult {
+  orders: number;
+  customers: number;
+  products: number;
+  stream: StreamResult;
+  accepted: number;
+  acceptedPerSecond: number;
+  /** From the first due time until the last order settled; null if they never all did. */
+  settleMs: number | null;
+  processedPerSecond: number | null;
+  check: OutcomeCheck;
+  memory: ProcessMemory;
+  saturation: SaturationResult | null;
+}
+
+export interface CreateCancelResult {
+  seconds: number;
+  create: StreamResult;
+  cancel: StreamResult;
+  check: OutcomeCheck;
+  memory: ProcessMemory;
+  saturation: SaturationResult | null;
+}
+
+export interface RawSqlResult {
+  orders: number;
+  concurrency: number;
+  elapsedMs: number;
+  ordersPerSecond: number;
+  outcomes: Record<string, number>;
+}
+
+export interface Baselines {
+  bareKoa: ReadsResult;
+  rawSql: RawSqlResult;
+}
+
+export interface DriverResults {
+  date: string;
+  driver: Driver;
+  machine: MachineInfo;
+  options: Record<string, unknown>;
+  baselines: Baselines;
+  reads: ReadsResult;
+  contention: ContentionResult;
+  throughput: ThroughputResult;
+  createCancel: CreateCancelResult;
+  /** What the service's processes logged during the run, by level and message. */
+  logged: { api: Record<string, number>; worker: Record<string, number> };
+}

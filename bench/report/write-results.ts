@@ -1,0 +1,107 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { formatMs } from '../load/histogram';
+import { TARGETS } from '../scenarios/targets';
+import { driverSection, rewriteSection } from './markdown';
+import type { DriverResults } from './results';
+import { latencyChartSvg, type LatencyChart } from './svg-chart';
+
+const PREAMBLE = '# Benchmarks\n';
+
+function charts(r: DriverResults): { slug: string; chart: LatencyChart }[] {
+  const n = (value: number | null) => (value ?? 0).toLocaleString('en-US');
+  const where = `${r.driver} · ${r.date} · ${r.machine.cores} cores`;
+  const orderTarget = { ms: TARGETS.orderP99Ms, label: `target p99 ≤ ${TARGETS.orderP99Ms} ms` };
+  const { reads, contention, throughput, createCancel, baselines } = r;
+  return [
+    {
+      slug: 'req-3.1.1-product-reads',
+      chart: {
+        title: `REQ-3.1.1 GET /products/{id} at ${n(reads.stream.rate)} req/s`,
+        subtitle: where,
+        lines: [
+          {
+            label: `GET /products/{id} (p99 ${formatMs(reads.stream.latency.p99)})`,
+            curve: reads.stream.curve,
+          },
+          {
+            label: `bare Koa baseline (p99 ${formatMs(baselines.bareKoa.stream.latency.p99)})`,
+            curve: baselines.bareKoa.stream.curve,
+            dashed: true,
+          },
+        ],
+        target: { ms: TARGETS.readP99Ms, label: `target p99 ≤ ${TARGETS.readP99Ms} ms` },
+      },
+    },
+    {
+      slug: 'req-3.2.1-stock-contention',
+      chart: {
+        title: `REQ-3.2.1 ${contention.orders} simultaneous POST /orders, stock 1`,
+        subtitle: `${where} · latency from the common send instant`,
+        lines: [
+          {
+            label: `POST /orders (p99 ${formatMs(contention.stream.latency.p99)})`,
+            curve: contention.stream.curve,
+          },
+        ],
+      },
+    },
+    {
+      slug: 'req-3.2.2-order-throughput',
+      chart: {
+        title: `REQ-3.2.2 ${n(throughput.orders)} POST /orders at ${n(throughput.stream.rate)}/s`,
+        subtitle: where,
+        lines: [
+          {
+            label: `POST /orders (p99 ${formatMs(throughput.stream.latency.p99)})`,
+            curve: throughput.stream.curve,
+          },
+        ],
+        target: { ...orderTarget, label: `${orderTarget.label} (REQ-3.3.1's create target)` },
+      },
+    },
+    {
+      slug: 'req-3.3.1-create-cancel',
+      chart: {
+        title: `REQ-3.3.1 create and cancel at ${n(createCancel.create.rate)}/s each`,
+        subtitle: where,
+        lines: [createCancel.create, createCancel.cancel].map((stream) => ({
+          label: `${stream.endpoint} (p99 ${formatMs(stream.latency.p99)})`,
+          curve: stream.curve,
+        })),
+        target: orderTarget,
+      },
+    },
+  ];
+}
+
+/**
+ * Writes bench/results/<date>-<driver>.json and one SVG per scenario, then rewrites this
+ * driver's generated section of BENCHMARKS.md (formatted as Prettier would, so lint stays green).
+ */
+export async function writeResults(root: string, r: DriverResults): Promise<string[]> {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const base = `${r.date}-${r.driver}`;
+  const json = join(dir, `${base}.json`);
+  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  const written = [json];
+  const links: { title: string; file: string }[] = [];
+  for (const { slug, chart } of charts(r)) {
+    const file = join(dir, `${base}-${slug}.svg`);
+    writeFileSync(file, latencyChartSvg(chart));
+    written.push(file);
+    links.push({ title: slug.replace(/-/g, ' '), file: relative(root, file) });
+  }
+
+  const markdown = join(root, 'BENCHMARKS.md');
+  rewriteSection(markdown, r.driver, driverSection(r, links, relative(root, json)), PREAMBLE);
+  const config = (await resolveConfig(markdown)) ?? {};
+  writeFileSync(
+    markdown,
+    await format(readFileSync(markdown, 'utf8'), { ...config, filepath: markdown }),
+  );
+  written.push(markdown);
+  return written;
+}

@@ -1,0 +1,113 @@
+import { runOpenModel } from '../load/open-model';
+import { formatMs } from '../load/histogram';
+import { streamResult, type CreateCancelResult, type StreamResult } from '../report/results';
+import { count, measureMemory, type ScenarioContext } from './context';
+import { checkOutcomes, waitUntilSettled } from './outcomes';
+import { findSaturation, judgeStep } from './saturation';
+import { TARGETS } from './targets';
+import { OrderMix, seedCustomers, seedProducts } from './workload';
+
+const CREATE = 'POST /orders';
+const CANCEL = 'POST /orders/{id}/cancel';
+
+/** Ahead of the cancellations, so that they always have an order about a second old to cancel. */
+const LEAD_SECONDS = 1;
+
+class NoOrderToCancel extends Error {
+  readonly code = 'no order to cancel yet';
+}
+
+/**
+ * REQ-3.3.1: POST /orders and POST /orders/{id}/cancel side by side, each at its own arrival
+ * rate; every cancellation names an order the create stream placed about a second earlier (by
+ * then mostly COMPLETED, so most cancellations are refunds and restocks for the worker).
+ */
+export async function createCancel(context: ScenarioContext): Promise<CreateCancelResult> {
+  const { options, target } = context;
+  const customers = await seedCustomers(
+    target,
+    `${context.runId}-cancel`,
+    Array.from({ length: 100 }, () => 1_000_000_000),
+  );
+  const products = await seedProducts(
+    target,
+    Array.from({ length: 50 }, (_, i) => ({ price: 100 + i * 10, stock: 1_000_000_000 })),
+  );
+  const mix = new OrderMix(
+    331,
+    customers.map((c) => c.id),
+    products.map((p) => p.id),
+    5,
+    0.1,
+  );
+  const placed: string[] = [];
+  let cancelled = 0;
+
+  const creates = (rate: number, seconds: number) =>
+    runOpenModel({
+      rate,
+      count: count(rate, seconds),
+      send: async () => {
+        const answer = await target.json<{ id: string }>('POST', '/orders', mix.next());
+        if (answer.status === 202) placed.push(answer.body.id);
+        return answer.status;
+      },
+      ok: (status) => status === 202,
+    });
+  const cancels = (rate: number, seconds: number) =>
+    runOpenModel({
+      rate,
+      count: count(rate, seconds),
+      send: () => {
+        const id = placed[cancelled];
+        if (id === undefined) return Promise.reject(new NoOrderToCancel());
+        cancelled += 1;
+        return target.send('POST', `/orders/${id}/cancel`);
+      },
+      ok: (status) => status === 202,
+    });
+  const both = async (
+    createRate: number,
+    cancelRate: number,
+    seconds: number,
+  ): Promise<[StreamResult, StreamResult]> => {
+    const [created, cancelRun] = await Promise.all([
+      creates(createRate, seconds),
+      cancels(cancelRate, seconds),
+    ]);
+    return [streamResult(CREATE, created, createRate), streamResult(CANCEL, cancelRun, cancelRate)];
+  };
+
+  await creates(options.createRate, Math.max(LEAD_SECONDS, options.warmupSeconds));
+  const memory = measureMemory(context);
+  const [create, cancel] = await both(options.createRate, options.cancelRate, options.seconds);
+  const peaks = memory.stop();
+  await waitUntilSettled(context.env.db, Date.now());
+  const check = await checkOutcomes(context.env.db, customers, products, placed);
+  context.log(
+    `  create p99 ${formatMs(create.latency.p99)}, cancel p99 ${formatMs(cancel.latency.p99)}, ` +
+      `${JSON.stringify(check.outcomes)}, ${check.exact ? 'invariants hold' : 'NOT EXACT'}`,
+  );
+
+  const saturation = options.saturation
+    ? await findSaturation(
+        {
+          startRate: options.createRate,
+          factor: options.stepFactor,
+          maxSteps: options.maxSteps,
+          criterion:
+            `create and cancel each at the rate, both p99 ≤ ${TARGETS.orderP99Ms} ms, ` +
+            'no errors, generator on schedule',
+        },
+        async (rate) => {
+          const cancelRate = (rate * options.cancelRate) / options.createRate;
+          const streams = await both(rate, cancelRate, options.stepSeconds);
+          await waitUntilSettled(context.env.db, Date.now());
+          return judgeStep(rate, streams, TARGETS.orderP99Ms);
+        },
+        context.log,
+      )
+    : null;
+
+  return { seconds: options.seconds, create, cancel, check, memory: peaks, saturation };
+}

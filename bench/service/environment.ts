@@ -1,0 +1,135 @@
+import { connect as connectAmqp } from 'amqplib';
+import Redis from 'ioredis';
+import { createConnection, createPool, type Pool } from 'mysql2/promise';
+import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
+
+export type Driver = 'bullmq' | 'rabbitmq';
+
+export interface Servers {
+  /** A MySQL server URL without a database. */
+  mysqlUrl: string;
+  redisUrl: string;
+  amqpUrl: string;
+}
+
+export const LOCAL_SERVERS: Servers = {
+  mysqlUrl: 'mysql://root@127.0.0.1:3306',
+  redisUrl: 'redis://127.0.0.1:6379',
+  amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
+};
+
+export function databaseUrl(servers: Servers, database: string): string {
+  const url = new URL(servers.mysqlUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A fresh, empty database on the server; the caller drops it with dropDatabase. */
+export async function createDatabase(servers: Servers, database: string): Promise<void> {
+  const connection = await createConnection({ uri: servers.mysqlUrl });
+  try {
+    await connection.query('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [
+      database,
+    ]);
+  } finally {
+    await connection.end();
+  }
+}
+
+export async function dropDatabase(servers: Servers, database: string): Promise<void> {
+  const connection = await createConnection({ uri: servers.mysqlUrl });
+  try {
+    await connection.query('DROP DATABASE IF EXISTS ??', [database]);
+  } finally {
+    await connection.end();
+  }
+}
+
+/** A few connections of the bench's own, for seeding checks and reading outcomes. */
+export function openDatabase(servers: Servers, database: string, connections = 4): Pool {
+  return createPool({
+    uri: databaseUrl(servers, database),
+    connectionLimit: connections,
+    timezone: 'Z',
+  });
+}
+
+async function deleteRedisKeys(redisUrl: string, patterns: string[]): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for (const pattern of patterns) {
+      for await (const keys of redis.scanStream({ match: pattern, count: 1000 })) {
+        if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+      }
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function deleteRabbitmqQueues(amqpUrl: string, queueName: string): Promise<void> {
+  const connection = await connectAmqp(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of Object.values(rabbitmqQueueNames(queueName))) {
+      await channel.deleteQueue(queue);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+/** One run of the service on one queue driver: its own database, queue and cache keys. */
+export interface ServiceEnvironment {
+  driver: Driver;
+  database: string;
+  queueName: string;
+  cacheKeyPrefix: string;
+  /** The variables of src/config/config.ts, except ROLE, PORT and LOG_LEVEL. */
+  serviceEnv: Record<string, string>;
+  db: Pool;
+  /** Drops the database, the queue and the cache keys, whatever state they are in. */
+  cleanUp(): Promise<void>;
+}
+
+export interface ServiceTuning {
+  workerConcurrency: number;
+  dbPoolSize: number;
+}
+
+export async function createServiceEnvironment(
+  servers: Servers,
+  driver: Driver,
+  runId: string,
+  tuning: ServiceTuning,
+): Promise<ServiceEnvironment> {
+  const database = `bench_${runId}_${driver}`;
+  const queueName = `bench-${runId}-${driver}`;
+  const cacheKeyPrefix = `${queueName}:`;
+  await createDatabase(servers, database);
+  const db = openDatabase(servers, database);
+  return {
+    driver,
+    database,
+    queueName,
+    cacheKeyPrefix,
+    serviceEnv: {
+      DATABASE_URL: databaseUrl(servers, database),
+      REDIS_URL: servers.redisUrl,
+      AMQP_URL: servers.amqpUrl,
+      QUEUE_DRIVER: driver,
+      QUEUE_NAME: queueName,
+      CACHE_KEY_PREFIX: cacheKeyPrefix,
+      WORKER_CONCURRENCY: String(tuning.workerConcurrency),
+      DB_POOL_SIZE: String(tuning.dbPoolSize),
+    },
+    db,
+    async cleanUp() {
+      await db.end();
+      await dropDatabase(servers, database);
+      // BullMQ keeps its keys under bull:<queue>:; the RabbitMQ adapter declares three queues.
+      await deleteRedisKeys(servers.redisUrl, [`${cacheKeyPrefix}*`, `bull:${queueName}:*`]);
+      if (driver === 'rabbitmq') await deleteRabbitmqQueues(servers.amqpUrl, queueName);
+    },
+  };
+}

@@ -1,0 +1,260 @@
+import { connect } from 'amqplib';
+import { Queue } from 'bullmq';
+import { bullmqJobId } from '../../src/adapters/queue/bullmq/bullmq-order-queue';
+import type { InProcessOrderQueue } from '../../src/adapters/queue/in-process/in-process-order-queue';
+import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
+import type { RunningWorker } from '../../src/adapters/worker/order-worker';
+import type { ProcessOrder } from '../../src/application/orders/process-order';
+import { RequestCancellation } from '../../src/application/orders/request-cancellation';
+import type { OrderJob } from '../../src/application/ports/order-queue';
+import { orderId } from '../../src/domain/shared/ids';
+import { RecordingLogger } from '../http/http-kit';
+import { AMQP_URL, dropQueue, REDIS_URL } from '../support/brokers';
+import { eventually } from '../support/eventually';
+import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { silentLogger } from '../support/silent-logger';
+import {
+  balanceOf,
+  composeProcess,
+  placeOrder,
+  queueEnv,
+  readOrder,
+  shop,
+  startWorker,
+  stockOf,
+  uniqueQueueName,
+  type BrokerDriver,
+  type QueueDriver,
+  type ServiceProcess,
+} from './worker-kit';
+
+/**
+ * Work that can never succeed is retried a bounded number of times, then dead-lettered where the
+ * broker keeps dead letters, and its order ends FAILED; and work delivered twice at once is
+ * applied once. On MariaDB, with each queue driver.
+ */
+
+const MAX_ATTEMPTS = 3;
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase('poison_job');
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+/** The jobs the broker holds as dead letters for `queueName`. */
+async function deadLetters(
+  driver: QueueDriver,
+  queueName: string,
+  svc: ServiceProcess,
+): Promise<{ job: OrderJob; attempts: number | null }[]> {
+  switch (driver) {
+    case 'bullmq': {
+      const queue = new Queue<OrderJob>(queueName, { connection: { url: REDIS_URL } });
+      try {
+        const failed = await queue.getFailed();
+        return failed.map((job) => {
+          expect(job.id).toBe(bullmqJobId(job.data));
+          return { job: job.data, attempts: job.attemptsMade };
+        });
+      } finally {
+        await queue.close();
+      }
+    }
+    case 'rabbitmq': {
+      const connection = await connect(AMQP_URL);
+      try {
+        const channel = await connection.createChannel();
+        const letters: { job: OrderJob; attempts: number | null }[] = [];
+        for (;;) {
+          const message = await channel.get(rabbitmqQueueNames(queueName).dead, { noAck: false });
+          if (message === false) break;
+          letters.push({ job: JSON.parse(message.content.toString('utf8')), attempts: null });
+        }
+        // Left in place (unacknowledged, handed back on close): inspecting takes nothing away.
+        return letters;
+      } finally {
+        await connection.close();
+      }
+    }
+    case 'memory':
+      return (svc.queue as InProcessOrderQueue).deadLetters.map((job) => ({
+        job,
+        attempts: null,
+      }));
+  }
+}
+
+describe.each<QueueDriver>(['bullmq', 'rabbitmq', 'memory'])('a poison job on %s', (driver) => {
+  const queueName = uniqueQueueName(`poison-${driver}`);
+  let svc: ServiceProcess;
+  let worker: RunningWorker | undefined;
+
+  afterEach(async () => {
+    await worker?.stop();
+    await svc?.close();
+    if (driver !== 'memory') await dropQueue(driver, queueName);
+  });
+
+  it('is retried JOB_MAX_ATTEMPTS times, dead-lettered, logged and counted; its order FAILS', async () => {
+    const logger = new RecordingLogger();
+    svc = await composeProcess(
+      {
+        DATABASE_URL: database.url,
+        ...queueEnv(driver, queueName),
+        JOB_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        JOB_BACKOFF_MS: '10',
+      },
+      logger,
+    );
+    const attempts: string[] = [];
+    const poisoned = {
+      execute: async (id: string) => {
+        attempts.push(id);
+        throw new Error('this order cannot be processed');
+      },
+    } as unknown as ProcessOrder;
+    worker = await startWorker(svc, logger, { processOrder: poisoned }, 2);
+    const ids = await shop(svc, { balance: 10_000, price: 100, stock: 10 });
+
+    const id = await placeOrder(svc, ids, 2);
+
+    await eventually(async () =>
+      expect(await readOrder(svc, id)).toMatchObject({
+        status: 'FAILED',
+        failureReason: 'PROCESSING_ERROR',
+        total: null,
+      }),
+    );
+    expect(attempts).toEqual(Array(MAX_ATTEMPTS).fill(id));
+    expect(worker.stats()).toEqual({
+      processed: 0,
+      failed: MAX_ATTEMPTS,
+      deadLettered: 1,
+    });
+    const job = { kind: 'PLACE', orderId: id };
+    expect(await deadLetters(driver, queueName, svc)).toEqual([
+      { job, attempts: driver === 'bullmq' ? MAX_ATTEMPTS : null },
+    ]);
+    expect(logger.lines.filter((line) => line.message === 'order job dead-lettered')).toEqual([
+      {
+        level: 'error',
+        message: 'order job dead-lettered',
+        fields: { ...job, error: 'Error: this order cannot be processed', deadLettered: 1 },
+      },
+    ]);
+    expect(
+      logger.lines.filter((line) => line.message === 'order job failed; it will be retried'),
+    ).toHaveLength(MAX_ATTEMPTS);
+    expect(await balanceOf(svc, ids.customerId)).toBe(10_000);
+    expect(await stockOf(svc, ids.productId)).toBe(10);
+  });
+});
+
+describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])(
+  'the same job twice at once on %s',
+  (driver) => {
+    const queueName = uniqueQueueName(`twice-${driver}`);
+    const processes: ServiceProcess[] = [];
+    const workers: RunningWorker[] = [];
+
+    afterAll(async () => {
+      for (const worker of workers) await worker.stop();
+      for (const svc of processes) await svc.close();
+      await dropQueue(driver, queueName);
+    });
+
+    const newProcess = async () => {
+      const svc = await composeProcess({
+        DATABASE_URL: database.url,
+        ...queueEnv(driver, queueName),
+      });
+      processes.push(svc);
+      return svc;
+    };
+
+    /** A second copy of each job, which BullMQ would otherwise fold into the first by its id. */
+    const publishCopies = async (svc: ServiceProcess, jobs: OrderJob[]) => {
+      if (driver === 'rabbitmq') {
+        await svc.queue.publish(jobs);
+        return;
+      }
+      const raw = new Queue<OrderJob>(queueName, { connection: { url: REDIS_URL } });
+      try {
+        await raw.addBulk(
+          jobs.map((job) => ({
+            name: job.kind,
+            data: job,
+            opts: {
+              jobId: `copy-${bullmqJobId(job)}`,
+              attempts: MAX_ATTEMPTS,
+              removeOnComplete: true,
+            },
+          })),
+        );
+      } finally {
+        await raw.close();
+      }
+    };
+
+    it('is applied once: two workers each take a copy, stock and balance change once', async () => {
+      const api = await newProcess();
+      const ids = await shop(api, { balance: 1_000_000, price: 250, stock: 100 });
+      const quantities = [1, 2, 3, 1, 2, 3, 1, 2];
+      const orderIds: string[] = [];
+      for (const quantity of quantities) orderIds.push(await placeOrder(api, ids, quantity));
+      await publishCopies(
+        api,
+        orderIds.map((id) => ({ kind: 'PLACE', orderId: orderId(id) })),
+      );
+      await eventually(async () => expect(await api.queue.depth()).toBe(2 * orderIds.length));
+
+      const [one, two] = await Promise.all([newProcess(), newProcess()]);
+      workers.push(
+        ...(await Promise.all(
+          [one, two].map((svc) => startWorker(svc as ServiceProcess, silentLogger, {}, 4)),
+        )),
+      );
+
+      await eventually(async () => {
+        for (const id of orderIds) expect((await readOrder(api, id)).status).toBe('COMPLETED');
+        const handled = workers.reduce((sum, worker) => sum + worker.stats().processed, 0);
+        expect(handled).toBe(2 * orderIds.length);
+      });
+      const units = quantities.reduce((sum, quantity) => sum + quantity, 0);
+      expect(await stockOf(api, ids.productId)).toBe(100 - units);
+      expect(await balanceOf(api, ids.customerId)).toBe(1_000_000 - 250 * units);
+      const debits = await database.query(
+        "SELECT order_id, amount FROM wallet_ledger WHERE customer_id = ? AND kind = 'ORDER_DEBIT'",
+        [ids.customerId],
+      );
+      expect(debits).toHaveLength(orderIds.length);
+      for (const worker of workers) expect(worker.stats().deadLettered).toBe(0);
+
+      // Cancelling: each CANCEL job twice as well; every refund and restock happens once.
+      const cancelled = orderIds.slice(0, 4);
+      for (const id of cancelled) await api.container.get(RequestCancellation).execute(orderId(id));
+      await publishCopies(
+        api,
+        cancelled.map((id) => ({ kind: 'CANCEL', orderId: orderId(id) })),
+      );
+      await eventually(async () => {
+        for (const id of cancelled) expect((await readOrder(api, id)).status).toBe('CANCELLED');
+        const handled = workers.reduce((sum, worker) => sum + worker.stats().processed, 0);
+        expect(handled).toBe(2 * (orderIds.length + cancelled.length));
+      });
+      const kept = quantities.slice(cancelled.length).reduce((sum, quantity) => sum + quantity, 0);
+      expect(await stockOf(api, ids.productId)).toBe(100 - kept);
+      expect(await balanceOf(api, ids.customerId)).toBe(1_000_000 - 250 * kept);
+      const refunds = await database.query(
+        "SELECT order_id FROM wallet_ledger WHERE customer_id = ? AND kind = 'ORDER_REFUND'",
+        [ids.customerId],
+      );
+      expect(refunds).toHaveLength(cancelled.length);
+    });
+  },
+);

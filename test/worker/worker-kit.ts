@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import {
+  startOrderWorker,
+  type OrderWorkerDependencies,
+  type RunningWorker,
+} from '../../src/adapters/worker/order-worker';
+import { CreateCustomer } from '../../src/application/customers/create-customer';
+import { FailDeadLetteredOrder } from '../../src/application/orders/fail-dead-lettered-order';
+import { GetOrder } from '../../src/application/orders/get-order';
+import { PlaceOrder } from '../../src/application/orders/place-order';
+import { ProcessCancellation } from '../../src/application/orders/process-cancellation';
+import { ProcessOrder } from '../../src/application/orders/process-order';
+import { RepublishStalledWork } from '../../src/application/orders/republish-stalled-work';
+import type { CustomerRepository } from '../../src/application/ports/customer-repository';
+import type { Logger } from '../../src/application/ports/logger';
+import type { OrderQueue } from '../../src/application/ports/order-queue';
+import type { ProductRepository } from '../../src/application/ports/product-repository';
+import { TOKENS } from '../../src/application/ports/tokens';
+import { CreateProduct } from '../../src/application/products/create-product';
+import { customerId, orderId, productId } from '../../src/domain/shared/ids';
+import { loadConfig, type AppConfig } from '../../src/config/config';
+import { buildContainer, type Composition } from '../../src/config/container';
+import { AMQP_URL, REDIS_URL } from '../support/brokers';
+import { silentLogger } from '../support/silent-logger';
+
+export type BrokerDriver = 'bullmq' | 'rabbitmq';
+export type QueueDriver = BrokerDriver | 'memory';
+
+export function uniqueQueueName(label: string): string {
+  return `${label}-${randomBytes(5).toString('hex')}`;
+}
+
+/** The variables that select `driver`, on a queue (and cache key prefix) of the test's own. */
+export function queueEnv(driver: QueueDriver, queueName: string): Record<string, string> {
+  switch (driver) {
+    case 'bullmq':
+      return {
+        QUEUE_DRIVER: 'bullmq',
+        REDIS_URL,
+        QUEUE_NAME: queueName,
+        CACHE_KEY_PREFIX: `${queueName}:`,
+      };
+    case 'rabbitmq':
+      return { QUEUE_DRIVER: 'rabbitmq', AMQP_URL, QUEUE_NAME: queueName };
+    case 'memory':
+      return { QUEUE_DRIVER: 'memory' };
+  }
+}
+
+/** One process's worth of wiring (the real composition root), without any worker started. */
+export interface ServiceProcess extends Composition {
+  config: AppConfig;
+  queue: OrderQueue;
+  close(): Promise<void>;
+}
+
+export async function composeProcess(
+  env: Record<string, string>,
+  logger: Logger = silentLogger,
+): Promise<ServiceProcess> {
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    DB_POOL_SIZE: '4',
+    // The tests decide when work is published; the re-publisher must not do it for them.
+    REPUBLISH_AFTER_MS: '600000',
+    REPUBLISH_INTERVAL_MS: '600000',
+    ...env,
+  });
+  const composition = await buildContainer(config, logger);
+  return {
+    ...composition,
+    config,
+    queue: composition.container.get<OrderQueue>(TOKENS.OrderQueue),
+    close: () => composition.disposers.disposeAll(silentLogger),
+  };
+}
+
+/** Starts the order worker of `svc`, with any use case replaced. */
+export function startWorker(
+  svc: ServiceProcess,
+  logger: Logger,
+  overrides: Partial<OrderWorkerDependencies> = {},
+  concurrency = svc.config.worker.concurrency,
+): Promise<RunningWorker> {
+  const { container } = svc;
+  return startOrderWorker(
+    {
+      queue: svc.queue,
+      processOrder: container.get(ProcessOrder),
+      processCancellation: container.get(ProcessCancellation),
+      failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
+      republishStalledWork: container.get(RepublishStalledWork),
+      logger,
+      ...overrides,
+    },
+    { concurrency, republishIntervalMs: svc.config.worker.republish.intervalMs },
+  );
+}
+
+/** A customer and a product, made by the use cases of `svc`. */
+export async function shop(
+  svc: ServiceProcess,
+  { balance, price, stock }: { balance: number; price: number; stock: number },
+) {
+  const { container } = svc;
+  const customer = await container.get(CreateCustomer).execute({
+    name: 'Shopper',
+    email: `shopper-${randomBytes(6).toString('hex')}@example.com`,
+    balance,
+  });
+  const product = await container.get(CreateProduct).execute({ name: 'Thing', price, stock });
+  return { customerId: customerId(customer.id), productId: productId(product.id) };
+}
+
+export async function placeOrder(
+  svc: ServiceProcess,
+  ids: { customerId: string; productId: string },
+  quantity: number,
+) {
+  const { order } = await svc.container.get(PlaceOrder).execute({
+    customerId: customerId(ids.customerId),
+    items: [{ productId: productId(ids.productId), quantity }],
+    idempotencyKey: null,
+  });
+  return order.id;
+}
+
+export function readOrder(svc: ServiceProcess, id: string) {
+  return svc.container.get(GetOrder).execute(orderId(id));
+}
+
+export async function balanceOf(svc: ServiceProcess, id: string): Promise<number> {
+  const customers = svc.container.get<CustomerRepository>(TOKENS.CustomerRepository);
+  return (await customers.findById(customerId(id)))?.balance ?? Number.NaN;
+}
+
+export async function stockOf(svc: ServiceProcess, id: string): Promise<number> {
+  const products = svc.container.get<ProductRepository>(TOKENS.ProductRepository);
+  return (await products.findById(productId(id)))?.stock ?? Number.NaN;
+}
