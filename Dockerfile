@@ -24,4 +24,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health', { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # `npm start` would rebuild (prestart) and put npm between the signal and the process: run node directly.
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "dist/main.js"]

@@ -30,15 +30,11 @@ const LOCK_PRODUCTS =
   'SELECT id, name, price, stock, created_at, updated_at FROM products WHERE id IN (?) ORDER BY id FOR UPDATE';
 const LOCK_CUSTOMER =
   'SELECT id, name, email, balance, created_at, updated_at FROM customers WHERE id = ? FOR UPDATE';
-const UPDATE_PRODUCT =
-  'UPDATE products SET name = ?, price = ?, stock = ?, updated_at = ? WHERE id = ?';
 const UPDATE_CUSTOMER = 'UPDATE customers SET balance = ?, updated_at = ? WHERE id = ?';
 const APPEND_LEDGER =
   'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?)';
 const APPEND_MOVEMENTS =
   'INSERT INTO inventory_ledger (product_id, order_id, kind, quantity, created_at) VALUES ?';
-const UPDATE_ORDER = `UPDATE orders SET status = ?, total = ?, failure_reason = ?, cancel_requested_at = ?,
-         updated_at = ? WHERE id = ?`;
 
 const prepared = new WeakSet<object>();
 
@@ -61,7 +57,21 @@ function decide(lines: Line[], balance: number): Decision {
     : { outcome: 'COMPLETED', total };
 }
 
-/** MysqlOrderRepository.update: the order row, then its items' unit prices. */
+/** MysqlProductRepository.updateStocks: every product of the order in one UPDATE. */
+async function updateStocks(connection: PoolConnection, lines: Line[], now: Date): Promise<void> {
+  const cases = lines.map(() => 'WHEN ? THEN ?').join(' ');
+  await connection.query<ResultSetHeader>(
+    `UPDATE products SET stock = CASE id ${cases} END, updated_at = CASE id ${cases} END
+     WHERE id IN (?)`,
+    [
+      ...lines.flatMap((line) => [line.productId, line.product.stock - line.quantity]),
+      ...lines.flatMap((line) => [line.productId, now]),
+      lines.map((line) => line.productId),
+    ],
+  );
+}
+
+/** MysqlOrderRepository.update: the order row and its items' unit prices in one UPDATE. */
 async function updateOrder(
   connection: PoolConnection,
   id: string,
@@ -70,20 +80,22 @@ async function updateOrder(
   now: Date,
 ): Promise<void> {
   const completed = decision.outcome === 'COMPLETED';
-  await connection.query<ResultSetHeader>(UPDATE_ORDER, [
-    decision.outcome,
-    completed ? decision.total : null,
-    completed ? null : decision.reason,
-    null,
-    now,
-    id,
-  ]);
   await connection.query<ResultSetHeader>(
-    `UPDATE order_items
-     SET unit_price = CASE product_id ${lines.map(() => 'WHEN ? THEN ?').join(' ')}
-                      ELSE unit_price END
-     WHERE order_id = ?`,
-    [...lines.flatMap((line) => [line.productId, completed ? line.product.price : null]), id],
+    `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
+     SET o.status = ?, o.total = ?, o.failure_reason = ?, o.cancel_requested_at = ?,
+         o.updated_at = ?,
+         i.unit_price = CASE i.product_id ${lines.map(() => 'WHEN ? THEN ?').join(' ')}
+                        ELSE i.unit_price END
+     WHERE o.id = ?`,
+    [
+      decision.outcome,
+      completed ? decision.total : null,
+      completed ? null : decision.reason,
+      null,
+      now,
+      ...lines.flatMap((line) => [line.productId, completed ? line.product.price : null]),
+      id,
+    ],
   );
 }
 
@@ -113,15 +125,7 @@ async function processOrder(pool: Pool, id: string): Promise<string> {
     const now = new Date();
     const decision = decide(lines, customer.balance);
     if (decision.outcome === 'COMPLETED') {
-      for (const { product, quantity } of lines) {
-        await connection.query(UPDATE_PRODUCT, [
-          product.name,
-          product.price,
-          product.stock - quantity,
-          now,
-          product.id,
-        ]);
-      }
+      await updateStocks(connection, lines, now);
       await connection.query(UPDATE_CUSTOMER, [
         customer.balance - decision.total,
         now,

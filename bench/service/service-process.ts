@@ -133,7 +133,7 @@ export function startServiceRole(
     script: 'dist/main.js',
     cwd: root,
     env: { ...env, ROLE: role, PORT: '0', LOG_LEVEL: 'info' },
-    nodeFlags,
+    nodeFlags: ['--max-old-space-size=128', '--max-semi-space-size=8', ...nodeFlags],
     ready: (log) => (log.msg === 'order service started' ? (log.port ?? null) : undefined),
   });
 }

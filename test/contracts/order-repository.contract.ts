@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyKeyTakenError } from '../../src/application/errors';
 import type { Customer } from '../../src/domain/customer/customer';
+import { UnknownCustomerError } from '../../src/domain/customer/customer.errors';
 import type { Order } from '../../src/domain/order/order';
 import type { Product } from '../../src/domain/product/product';
+import { UnknownProductError } from '../../src/domain/product/product.errors';
 import { customerId, orderId, productId } from '../../src/domain/shared/ids';
 import {
   anOrder,
@@ -161,11 +163,30 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
     it('refuses an order for a customer or product it does not hold, and stores nothing', async () => {
       const unknownCustomer = anOrder(customerId(randomUUID()), [lineOf(world.products[0]!.id)]);
       const unknownProduct = pendingOrder({
-        items: [lineOf(world.products[0]!.id), lineOf(productId(randomUUID()))],
+        items: [
+          lineOf(productId(randomUUID())),
+          lineOf(world.products[0]!.id),
+          lineOf(productId(randomUUID())),
+        ],
       });
+      const unknownBoth = anOrder(customerId(randomUUID()), [lineOf(productId(randomUUID()))]);
 
-      await expect(store().orders.insert(unknownCustomer)).rejects.toThrow();
-      await expect(store().orders.insert(unknownProduct)).rejects.toThrow();
+      const customerError = await store()
+        .orders.insert(unknownCustomer)
+        .catch((error: unknown) => error);
+      expect(customerError).toBeInstanceOf(UnknownCustomerError);
+      expect((customerError as UnknownCustomerError).details).toEqual([
+        { path: 'customerId', message: 'names no existing customer' },
+      ]);
+      const productError = await store()
+        .orders.insert(unknownProduct)
+        .catch((error: unknown) => error);
+      expect(productError).toBeInstanceOf(UnknownProductError);
+      expect((productError as UnknownProductError).details).toEqual([
+        { path: 'items.0.productId', message: 'names no existing product' },
+        { path: 'items.2.productId', message: 'names no existing product' },
+      ]);
+      await expect(store().orders.insert(unknownBoth)).rejects.toBeInstanceOf(UnknownProductError);
 
       expect(await store().orders.findById(unknownCustomer.id)).toBeNull();
       expect(await store().orders.findById(unknownProduct.id)).toBeNull();

@@ -39,7 +39,7 @@ export function productCacheContract(makeSubject: MakeProductCache): void {
       const product = aProduct();
       await cache.set(product);
 
-      const cached = await cache.get(product.id);
+      const cached = (await cache.get(product.id))?.product;
 
       expect(cached).toStrictEqual(product);
       expect(cached?.createdAt).toBeInstanceOf(Date);
@@ -50,7 +50,7 @@ export function productCacheContract(makeSubject: MakeProductCache): void {
       const product = aProduct({ price: 0, stock: 0 });
       await cache.set(product);
 
-      expect(await cache.get(product.id)).toStrictEqual(product);
+      expect((await cache.get(product.id))?.product).toStrictEqual(product);
     });
 
     it('replaces an entry when the same product is set again', async () => {
@@ -59,7 +59,18 @@ export function productCacheContract(makeSubject: MakeProductCache): void {
       await cache.set(product);
       await cache.set(changed);
 
-      expect(await cache.get(product.id)).toStrictEqual(changed);
+      expect((await cache.get(product.id))?.product).toStrictEqual(changed);
+    });
+
+    it('tells its TTL and how long an entry has left, at most that TTL', async () => {
+      const product = aProduct();
+      await cache.set(product);
+
+      const entry = await cache.get(product.id);
+
+      expect(cache.ttlMs).toBe(LONG_TTL_MS);
+      expect(entry?.expiresInMs).toBeGreaterThan(0);
+      expect(entry?.expiresInMs).toBeLessThanOrEqual(LONG_TTL_MS);
     });
 
     it('forgets an invalidated product', async () => {
@@ -79,7 +90,7 @@ export function productCacheContract(makeSubject: MakeProductCache): void {
 
       expect(await cache.get(first.id)).toBeNull();
       expect(await cache.get(second.id)).toBeNull();
-      expect(await cache.get(kept.id)).toStrictEqual(kept);
+      expect((await cache.get(kept.id))?.product).toStrictEqual(kept);
     });
 
     it('accepts an empty list and ids it does not hold', async () => {
@@ -98,7 +109,7 @@ export function productCacheContract(makeSubject: MakeProductCache): void {
         timeoutMs: 5000,
       });
 
-      expect(await cache.get(lasting.id)).toStrictEqual(lasting);
+      expect((await cache.get(lasting.id))?.product).toStrictEqual(lasting);
     });
   });
 }

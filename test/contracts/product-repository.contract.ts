@@ -28,16 +28,6 @@ export function productRepositoryContract(makeStore: MakeStore): void {
       expect(await store().products.findById(productId(randomUUID()))).toBeNull();
     });
 
-    it('tells which of the given ids exist', async () => {
-      const [a, b] = await insertProducts(store(), 2);
-      const absent = productId(randomUUID());
-
-      const existing = await store().products.findExistingIds([a!.id, absent, b!.id, a!.id]);
-
-      expect(existing).toEqual(new Set([a!.id, b!.id]));
-      expect(await store().products.findExistingIds([])).toEqual(new Set());
-    });
-
     it('locks many in ascending id order, each once, leaving absent ids out', async () => {
       const products = await insertProducts(store(), 4);
       const absent = productId(randomUUID());
@@ -87,6 +77,58 @@ export function productRepositoryContract(makeStore: MakeStore): void {
       await store().products.update(ghost);
 
       expect(await store().products.findById(ghost.id)).toBeNull();
+    });
+
+    it('updates the stock and updatedAt of many at once, and nothing else', async () => {
+      const [a, b, untouched] = await insertProducts(store(), 3);
+      const changed = [
+        { ...b!, name: 'Ignored', price: 1, stock: 0, updatedAt: at(70_000) },
+        { ...a!, stock: a!.stock + 5, updatedAt: at(80_000) },
+      ];
+
+      await store().unitOfWork.run((tx) => tx.products.updateStocks(changed));
+
+      expect(await store().products.findById(a!.id)).toStrictEqual({
+        ...a!,
+        stock: a!.stock + 5,
+        updatedAt: at(80_000),
+      });
+      expect(await store().products.findById(b!.id)).toStrictEqual({
+        ...b!,
+        stock: 0,
+        updatedAt: at(70_000),
+      });
+      expect(await store().products.findById(untouched!.id)).toStrictEqual(untouched);
+    });
+
+    it('updates the stocks it holds, skips absent ids, and does nothing for none', async () => {
+      const [product] = await insertProducts(store(), 1);
+      const ghost = aProduct();
+
+      await store().products.updateStocks([]);
+      await store().products.updateStocks([ghost, { ...product!, stock: 1 }]);
+
+      expect(await store().products.findById(ghost.id)).toBeNull();
+      expect(await store().products.findById(product!.id)).toStrictEqual({
+        ...product!,
+        stock: 1,
+      });
+    });
+
+    it('refuses a negative stock among many and writes none of them', async () => {
+      const [a, b] = await insertProducts(store(), 2);
+
+      await expect(
+        store().unitOfWork.run((tx) =>
+          tx.products.updateStocks([
+            { ...a!, stock: 0 },
+            { ...b!, stock: -1 },
+          ]),
+        ),
+      ).rejects.toThrow();
+
+      expect(await store().products.findById(a!.id)).toStrictEqual(a);
+      expect(await store().products.findById(b!.id)).toStrictEqual(b);
     });
 
     it('refuses a negative stock or price and stores nothing', async () => {

@@ -1,17 +1,13 @@
-import { UnknownCustomerError } from '../../domain/customer/customer.errors';
 import type { Order } from '../../domain/order/order';
 import { IdempotencyKeyReusedError } from '../../domain/order/order.errors';
 import { placeOrder, type OrderLine } from '../../domain/order/place-order';
-import { UnknownProductError } from '../../domain/product/product.errors';
 import { orderId, type CustomerId } from '../../domain/shared/ids';
 import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
-import type { CustomerRepository } from '../ports/customer-repository';
 import type { IdGenerator } from '../ports/id-generator';
 import type { Logger } from '../ports/logger';
 import type { OrderQueue } from '../ports/order-queue';
 import type { OrderRepository } from '../ports/order-repository';
-import type { ProductRepository } from '../ports/product-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import type { AdmissionControl } from './admission-control';
 import { requestFingerprint } from './request-fingerprint';
@@ -30,13 +26,12 @@ export interface PlaceOrderResult {
 
 /**
  * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
- * Once stored it is never lost: a failed publish is covered by the re-publisher.
+ * Once stored it is never lost: a failed publish is covered by the re-publisher. The insert itself
+ * refuses unknown customers and products, so accepting costs no read beforehand.
  */
 export class PlaceOrder {
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly customers: CustomerRepository,
-    private readonly products: ProductRepository,
     private readonly orders: OrderRepository,
     private readonly queue: OrderQueue,
     private readonly admission: AdmissionControl,
@@ -62,7 +57,6 @@ export class PlaceOrder {
       requestFingerprint: fingerprint,
       now: this.clock.now(),
     });
-    await this.checkReferences(order);
     await this.admission.admit();
 
     try {
@@ -92,20 +86,5 @@ export class PlaceOrder {
     if (!earlier) return null;
     if (earlier.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
     return { order: earlier, replayed: true };
-  }
-
-  private async checkReferences(order: Order): Promise<void> {
-    const productIds = order.items.map((item) => item.productId);
-    const [customer, existing] = await Promise.all([
-      this.customers.findById(order.customerId),
-      this.products.findExistingIds(productIds),
-    ]);
-    if (!customer) throw new UnknownCustomerError('customerId');
-    const missing = productIds.flatMap((id, index) =>
-      existing.has(id)
-        ? []
-        : [{ path: `items.${index}.productId`, message: 'names no existing product' }],
-    );
-    if (missing.length > 0) throw new UnknownProductError(missing);
   }
 }

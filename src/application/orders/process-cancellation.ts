@@ -37,7 +37,7 @@ export class ProcessCancellation {
       const customer = await tx.customers.lockById(order.customerId);
       if (!customer) throw new Error(`Customer ${order.customerId} of order ${id} is missing`);
       const reversal = reverseCompleted(order, products, customer, this.clock.now());
-      for (const product of reversal.products) await tx.products.update(product);
+      await tx.products.updateStocks(reversal.products);
       await tx.customers.update(reversal.customer);
       await tx.ledger.append(reversal.walletEntry);
       await tx.inventory.append(reversal.movements);

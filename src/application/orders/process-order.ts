@@ -42,7 +42,7 @@ export class ProcessOrder {
         await tx.orders.update(settlement.order);
         return [];
       }
-      for (const product of settlement.products) await tx.products.update(product);
+      await tx.products.updateStocks(settlement.products);
       await tx.customers.update(settlement.customer);
       await tx.ledger.append(settlement.walletEntry);
       await tx.inventory.append(settlement.movements);

@@ -11,9 +11,18 @@ export interface OrderRepository {
   findByIdempotencyKey(customerId: CustomerId, key: string): Promise<Order | null>;
   /** Newest first, keyset-paginated. */
   listByCustomer(customerId: CustomerId, page: PageRequest): Promise<Page<Order>>;
-  /** Stores the order and its items. Throws IdempotencyKeyTakenError on a duplicate key. */
+  /**
+   * Stores the order and its items, checking its references as it does (no read beforehand):
+   * throws UnknownProductError when an item names no existing product (details
+   * `items.<index>.productId`, in item order), else UnknownCustomerError (`customerId`) when the
+   * customer does not exist, else IdempotencyKeyTakenError on a duplicate key. Stores nothing
+   * when it throws.
+   */
   insert(order: Order): Promise<void>;
-  /** Writes status, total, failureReason, cancelRequestedAt, updatedAt and items' unit prices. */
+  /**
+   * Writes status, total, failureReason, cancelRequestedAt, updatedAt and items' unit prices,
+   * together (one statement in the MySQL store).
+   */
   update(order: Order): Promise<void>;
   /**
    * Work that should have been done by now: PENDING orders created before `before` (a PLACE job)

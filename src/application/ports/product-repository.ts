@@ -4,8 +4,6 @@ import type { Page, PageRequest } from '../../domain/shared/page';
 
 export interface ProductRepository {
   findById(id: ProductId): Promise<Product | null>;
-  /** The subset of `ids` that name existing products. */
-  findExistingIds(ids: readonly ProductId[]): Promise<Set<ProductId>>;
   /**
    * Inside a transaction: reads and locks the rows in ascending id order (one global lock order,
    * so concurrent orders cannot deadlock). Absent ids are left out.
@@ -16,4 +14,9 @@ export interface ProductRepository {
   insert(product: Product): Promise<void>;
   /** Writes name, price, stock and updatedAt. */
   update(product: Product): Promise<void>;
+  /**
+   * Writes the stock and updatedAt of each product (each named once) together, in one statement
+   * in the MySQL store: the worker's write of an order's products. Absent ids change nothing.
+   */
+  updateStocks(products: readonly Product[]): Promise<void>;
 }

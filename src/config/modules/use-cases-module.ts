@@ -57,8 +57,6 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     );
   bind(PlaceOrder, (...a) => new PlaceOrder(...a), [
     T.UnitOfWork,
-    T.CustomerRepository,
-    T.ProductRepository,
     T.OrderRepository,
     T.OrderQueue,
     AdmissionControl,

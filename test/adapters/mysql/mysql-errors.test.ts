@@ -4,7 +4,10 @@ import {
   IdempotencyKeyTakenError,
 } from '../../../src/application/errors';
 import { translateMysqlError } from '../../../src/adapters/persistence/mysql/mysql-errors';
-import { EmailTakenError } from '../../../src/domain/customer/customer.errors';
+import {
+  EmailTakenError,
+  UnknownCustomerError,
+} from '../../../src/domain/customer/customer.errors';
 import { NotFoundError } from '../../../src/domain/shared/domain-error';
 
 /** Shaped like mysql2's errors: a server error has errno and sqlMessage, a socket error a code. */
@@ -39,6 +42,30 @@ describe('translateMysqlError', () => {
 
     expect(translateMysqlError(ledger)).toBe(ledger);
     expect(translateMysqlError(primary)).toBe(primary);
+  });
+
+  const missingParent = (table: string, constraint: string) =>
+    driverError({
+      code: 'ER_NO_REFERENCED_ROW_2',
+      errno: 1452,
+      sqlMessage:
+        `Cannot add or update a child row: a foreign key constraint fails (\`shop\`.\`${table}\`, ` +
+        `CONSTRAINT \`${constraint}\` FOREIGN KEY (\`customer_id\`) REFERENCES \`customers\` (\`id\`))`,
+    });
+
+  it('turns a missing customer of an order into UnknownCustomerError on customerId', () => {
+    const translated = translateMysqlError(missingParent('orders', 'fk_orders_customer'));
+
+    expect(translated).toBeInstanceOf(UnknownCustomerError);
+    expect((translated as UnknownCustomerError).details).toEqual([
+      { path: 'customerId', message: 'names no existing customer' },
+    ]);
+  });
+
+  it('leaves other foreign key violations as the driver raised them', () => {
+    const ledger = missingParent('wallet_ledger', 'fk_wallet_ledger_customer');
+
+    expect(translateMysqlError(ledger)).toBe(ledger);
   });
 
   it.each([

@@ -97,7 +97,7 @@ describe('RedisProductCache when Redis is unreachable', () => {
 
     const product = aProduct();
     await cache.set(product);
-    expect(await cache.get(product.id)).toStrictEqual(product);
+    expect((await cache.get(product.id))?.product).toStrictEqual(product);
     await cache.invalidate([product.id]);
   });
 });

@@ -152,6 +152,7 @@ describe('customer and product use cases', () => {
 
   it('reads products from the store when the cache fails', async () => {
     const broken: ProductCache = {
+      ttlMs: 1000,
       get: () => Promise.reject(new Error('cache down')),
       set: () => Promise.reject(new Error('cache down')),
       invalidate: () => Promise.reject(new Error('cache down')),

@@ -1,25 +1,26 @@
 import type { Product } from '../../../domain/product/product';
 import type { ProductId } from '../../../domain/shared/ids';
 import type { Clock } from '../../../application/ports/clock';
-import type { ProductCache } from '../../../application/ports/product-cache';
+import type { ProductCache, ProductCacheEntry } from '../../../application/ports/product-cache';
 
 /** The embedded mode's cache, with the same TTL semantics as the Redis one. */
 export class MemoryProductCache implements ProductCache {
   private readonly entries = new Map<string, { product: Product; expiresAt: number }>();
 
   constructor(
-    private readonly ttlMs: number,
+    readonly ttlMs: number,
     private readonly clock: Clock,
   ) {}
 
-  async get(id: ProductId): Promise<Product | null> {
+  async get(id: ProductId): Promise<ProductCacheEntry | null> {
     const entry = this.entries.get(id);
     if (!entry) return null;
-    if (entry.expiresAt <= this.clock.now().getTime()) {
+    const expiresInMs = entry.expiresAt - this.clock.now().getTime();
+    if (expiresInMs <= 0) {
       this.entries.delete(id);
       return null;
     }
-    return entry.product;
+    return { product: entry.product, expiresInMs };
   }
 
   async set(product: Product): Promise<void> {

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import type { Product } from '../../../domain/product/product';
 import { productId, type ProductId } from '../../../domain/shared/ids';
-import type { ProductCache } from '../../../application/ports/product-cache';
+import type { ProductCache, ProductCacheEntry } from '../../../application/ports/product-cache';
 
 export interface RedisProductCacheOptions {
   /** How long an entry lives, in milliseconds. */
@@ -11,7 +11,7 @@ export interface RedisProductCacheOptions {
 }
 
 /** The stored form: Dates travel as ISO-8601 strings, which keep millisecond precision. */
-interface CachedProduct {
+interface StoredProduct {
   id: string;
   name: string;
   price: number;
@@ -20,7 +20,7 @@ interface CachedProduct {
   updatedAt: string;
 }
 
-function toCached(product: Product): CachedProduct {
+function toCached(product: Product): StoredProduct {
   return {
     id: product.id,
     name: product.name,
@@ -31,7 +31,7 @@ function toCached(product: Product): CachedProduct {
   };
 }
 
-function fromCached(cached: CachedProduct): Product {
+function fromCached(cached: StoredProduct): Product {
   return {
     id: productId(cached.id),
     name: cached.name,
@@ -52,9 +52,22 @@ export class RedisProductCache implements ProductCache {
     private readonly options: RedisProductCacheOptions,
   ) {}
 
-  async get(id: ProductId): Promise<Product | null> {
-    const json = await this.redis.get(this.key(id));
-    return json === null ? null : fromCached(JSON.parse(json) as CachedProduct);
+  get ttlMs(): number {
+    return this.options.ttlMs;
+  }
+
+  /** GET and PTTL in one round trip; the remaining lifetime comes from Redis' own clock. */
+  async get(id: ProductId): Promise<ProductCacheEntry | null> {
+    const key = this.key(id);
+    const replies = (await this.redis.pipeline().get(key).pttl(key).exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const [json, pttl] = replies.map(([, reply]) => reply);
+    if (typeof json !== 'string') return null;
+    // PTTL answers -2 when the key expired between the two commands: the product read is still good.
+    return {
+      product: fromCached(JSON.parse(json) as StoredProduct),
+      expiresInMs: Math.max(0, Number(pttl)),
+    };
   }
 
   async set(product: Product): Promise<void> {

@@ -1,9 +1,10 @@
-import { EmailTakenError } from '../../../domain/customer/customer.errors';
+import { EmailTakenError, UnknownCustomerError } from '../../../domain/customer/customer.errors';
 import type { Customer } from '../../../domain/customer/customer';
 import { CREDIT_KINDS, type WalletEntry } from '../../../domain/customer/wallet-entry';
 import type { Order } from '../../../domain/order/order';
 import { SUPPLY_KINDS, type InventoryMovement } from '../../../domain/product/inventory-movement';
 import type { Product } from '../../../domain/product/product';
+import { unknownProductsError } from '../../../domain/product/product.errors';
 import type { CustomerId, OrderId, ProductId } from '../../../domain/shared/ids';
 import {
   compareNewestFirst,
@@ -85,10 +86,6 @@ export class MemoryProductRepository implements ProductRepository {
     return this.view.get('products', id) ?? null;
   }
 
-  async findExistingIds(ids: readonly ProductId[]): Promise<Set<ProductId>> {
-    return new Set(ids.filter((id) => this.view.get('products', id)));
-  }
-
   async lockMany(ids: readonly ProductId[]): Promise<Product[]> {
     return [...new Set(ids)].sort().flatMap((id) => this.view.get('products', id) ?? []);
   }
@@ -118,6 +115,21 @@ export class MemoryProductRepository implements ProductRepository {
       updatedAt: product.updatedAt,
     });
   }
+
+  /** Checks every row before writing any, as one UPDATE fails or succeeds whole. */
+  async updateStocks(products: readonly Product[]): Promise<void> {
+    for (const product of products) checkNonNegative(product.stock, 'stock');
+    for (const product of products) {
+      const stored = this.view.get('products', product.id);
+      if (stored) {
+        this.view.put('products', {
+          ...stored,
+          stock: product.stock,
+          updatedAt: product.updatedAt,
+        });
+      }
+    }
+  }
 }
 
 export class MemoryOrderRepository implements OrderRepository {
@@ -146,13 +158,18 @@ export class MemoryOrderRepository implements OrderRepository {
     );
   }
 
+  /** Refuses unknown products, then an unknown customer, in the MySQL store's order. */
   async insert(order: Order): Promise<void> {
     checkNewId(this.view, 'orders', order.id);
+    const productIds = order.items.map((item) => item.productId);
+    const unknown = unknownProductsError(
+      productIds,
+      new Set(productIds.filter((id) => this.view.get('products', id))),
+    );
+    if (unknown) throw unknown;
     if (!this.view.get('customers', order.customerId)) {
-      throw new Error(`FOREIGN KEY failed: customer ${order.customerId}`);
+      throw new UnknownCustomerError('customerId');
     }
-    const missing = order.items.find((item) => !this.view.get('products', item.productId));
-    if (missing) throw new Error(`FOREIGN KEY failed: product ${missing.productId}`);
     if (
       order.idempotencyKey &&
       (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey))

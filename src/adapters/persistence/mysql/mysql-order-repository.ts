@@ -9,6 +9,7 @@ import {
   type CustomerId,
   type OrderId,
 } from '../../../domain/shared/ids';
+import { unknownProductsError } from '../../../domain/product/product.errors';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
@@ -40,6 +41,10 @@ interface ItemRow extends RowDataPacket {
   product_id: string;
   quantity: number;
   unit_price: number | null;
+}
+
+interface IdRow extends RowDataPacket {
+  id: string;
 }
 
 interface StalledRow extends RowDataPacket {
@@ -172,16 +177,28 @@ export class MysqlOrderRepository implements OrderRepository {
     );
   }
 
+  /**
+   * Checks the order's references as it stores it, with no read beforehand: the products' share
+   * locks tell which exist, and the customer's foreign key refuses an unknown customer
+   * (translated in mysql-errors.ts).
+   */
   async insert(order: Order): Promise<void> {
     const row = toRow(order);
+    const productIds = order.items.map((item) => item.productId);
     await this.db.atomically(async (tx) => {
       // A foreign key check share-locks the parent row. Taking the products' share locks first,
       // in id order, keeps this insert to the workers' lock order (products, then customer), so
       // it waits for a worker instead of deadlocking with it.
-      if (order.items.length > 0) {
-        await tx.select('SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE', [
-          order.items.map((item) => item.productId),
-        ]);
+      if (productIds.length > 0) {
+        const rows = await tx.select<IdRow>(
+          'SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
+          [productIds],
+        );
+        const unknown = unknownProductsError(
+          productIds,
+          new Set(rows.map((found) => productId(found.id))),
+        );
+        if (unknown) throw unknown;
       }
       await tx.write(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (?)`, [
         ORDER_COLUMNS.map((column) => row[column]),
@@ -203,31 +220,34 @@ export class MysqlOrderRepository implements OrderRepository {
     });
   }
 
+  /**
+   * The order row and its items' unit prices in one multi-table UPDATE. LEFT JOIN so that an
+   * order without items is still written; MySQL updates each matched row once, however many
+   * join rows name it.
+   */
   async update(order: Order): Promise<void> {
     const row = toRow(order);
-    await this.db.atomically(async (tx) => {
-      await tx.write(
-        `UPDATE orders SET status = ?, total = ?, failure_reason = ?, cancel_requested_at = ?,
-         updated_at = ? WHERE id = ?`,
-        [
-          row.status,
-          row.total,
-          row.failure_reason,
-          row.cancel_requested_at,
-          row.updated_at,
-          row.id,
-        ],
-      );
-      if (order.items.length > 0) {
-        await tx.write(
-          `UPDATE order_items
-           SET unit_price = CASE product_id ${order.items.map(() => 'WHEN ? THEN ?').join(' ')}
-                            ELSE unit_price END
-           WHERE order_id = ?`,
-          [...order.items.flatMap((item) => [item.productId, item.unitPrice]), order.id],
-        );
-      }
-    });
+    const prices = order.items.flatMap((item) => [item.productId, item.unitPrice]);
+    const setPrices =
+      order.items.length > 0
+        ? `, i.unit_price = CASE i.product_id ${order.items.map(() => 'WHEN ? THEN ?').join(' ')}
+                             ELSE i.unit_price END`
+        : '';
+    await this.db.write(
+      `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
+       SET o.status = ?, o.total = ?, o.failure_reason = ?, o.cancel_requested_at = ?,
+           o.updated_at = ?${setPrices}
+       WHERE o.id = ?`,
+      [
+        row.status,
+        row.total,
+        row.failure_reason,
+        row.cancel_requested_at,
+        row.updated_at,
+        ...prices,
+        row.id,
+      ],
+    );
   }
 
   /**

@@ -52,12 +52,6 @@ export class MysqlProductRepository implements ProductRepository {
     return row ? fromRow(row) : null;
   }
 
-  async findExistingIds(ids: readonly ProductId[]): Promise<Set<ProductId>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.db.select<ProductRow>('SELECT id FROM products WHERE id IN (?)', [ids]);
-    return new Set(rows.map((row) => productId(row.id)));
-  }
-
   async lockMany(ids: readonly ProductId[]): Promise<Product[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.select<ProductRow>(
@@ -94,6 +88,22 @@ export class MysqlProductRepository implements ProductRepository {
     await this.db.write(
       'UPDATE products SET name = ?, price = ?, stock = ?, updated_at = ? WHERE id = ?',
       [row.name, row.price, row.stock, row.updated_at, row.id],
+    );
+  }
+
+  /** One UPDATE for all of them, each row's values picked by a CASE on its id. */
+  async updateStocks(products: readonly Product[]): Promise<void> {
+    if (products.length === 0) return;
+    const rows = products.map(toRow);
+    const cases = rows.map(() => 'WHEN ? THEN ?').join(' ');
+    await this.db.write(
+      `UPDATE products SET stock = CASE id ${cases} END, updated_at = CASE id ${cases} END
+       WHERE id IN (?)`,
+      [
+        ...rows.flatMap((row) => [row.id, row.stock]),
+        ...rows.flatMap((row) => [row.id, row.updated_at]),
+        rows.map((row) => row.id),
+      ],
     );
   }
 }

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type Router from '@koa/router';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+// The package root loads the whole UI bundle into the process (~28 MB); this entry only finds it.
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import type { OpenApiDocument } from '../openapi';
 
 /** Only these files of swagger-ui-dist are served: no path from the URL reaches the file system. */
