@@ -1,6 +1,7 @@
 import { cancellationPlan, cancelPending, reverseCompleted } from '../../domain/order/cancel-order';
 import type { OrderId, ProductId } from '../../domain/shared/ids';
 import { invalidateProducts } from '../products/invalidate-products';
+import { lockOrderParties, writeOrderChange } from './order-transaction';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { ProductCache } from '../ports/product-cache';
@@ -33,16 +34,8 @@ export class ProcessCancellation {
         return [];
       }
 
-      const products = await tx.products.lockMany(order.items.map((item) => item.productId));
-      const customer = await tx.customers.lockById(order.customerId);
-      if (!customer) throw new Error(`Customer ${order.customerId} of order ${id} is missing`);
-      const reversal = reverseCompleted(order, products, customer, this.clock.now());
-      await tx.products.updateStocks(reversal.products);
-      await tx.customers.update(reversal.customer);
-      await tx.ledger.append(reversal.walletEntry);
-      await tx.inventory.append(reversal.movements);
-      await tx.orders.update(reversal.order);
-      return reversal.products.map((product) => product.id);
+      const { products, customer } = await lockOrderParties(tx, order);
+      return writeOrderChange(tx, reverseCompleted(order, products, customer, this.clock.now()));
     });
     await invalidateProducts(this.cache, this.logger, changedProducts);
   }

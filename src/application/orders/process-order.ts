@@ -2,15 +2,15 @@ import { cancelPending } from '../../domain/order/cancel-order';
 import { settleOrder, settlementPlan } from '../../domain/order/settle-order';
 import type { OrderId, ProductId } from '../../domain/shared/ids';
 import { invalidateProducts } from '../products/invalidate-products';
+import { lockOrderParties, writeOrderChange } from './order-transaction';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { ProductCache } from '../ports/product-cache';
 import type { UnitOfWork } from '../ports/unit-of-work';
 
 /**
- * The worker's main job. Locks the order, then its products in ascending id order, then the
- * customer (one global lock order, so no deadlocks), and applies the domain decision in the same
- * transaction. A second delivery finds the order no longer PENDING and changes nothing.
+ * The worker's main job. Locks the order, then its products and customer in the global lock
+ * order (order-transaction.ts), and applies the domain decision in the same transaction. A second delivery finds the order no longer PENDING and changes nothing.
  */
 export class ProcessOrder {
   constructor(
@@ -34,20 +34,13 @@ export class ProcessOrder {
         return [];
       }
 
-      const products = await tx.products.lockMany(order.items.map((item) => item.productId));
-      const customer = await tx.customers.lockById(order.customerId);
-      if (!customer) throw new Error(`Customer ${order.customerId} of order ${id} is missing`);
+      const { products, customer } = await lockOrderParties(tx, order);
       const settlement = settleOrder(order, products, customer, this.clock.now());
       if (settlement.outcome === 'FAILED') {
         await tx.orders.update(settlement.order);
         return [];
       }
-      await tx.products.updateStocks(settlement.products);
-      await tx.customers.update(settlement.customer);
-      await tx.ledger.append(settlement.walletEntry);
-      await tx.inventory.append(settlement.movements);
-      await tx.orders.update(settlement.order);
-      return settlement.products.map((product) => product.id);
+      return writeOrderChange(tx, settlement);
     });
     await invalidateProducts(this.cache, this.logger, changedProducts);
   }
