@@ -33,6 +33,9 @@ export interface WorkerStats {
   deadLettered: number;
 }
 
+/** Under a steady backlog the re-publisher still runs once per this many intervals. */
+const SWEEPS_SKIPPED_AT_MOST = 10;
+
 export interface RunningWorker {
   /** Stops the re-publisher, then the consumer, waiting for the jobs in flight. */
   stop(): Promise<void>;
@@ -64,6 +67,17 @@ export async function startOrderWorker(
   };
   const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
     counts.deadLettered += 1;
+    if (isTransient(error)) {
+      // The attempts ran out on the database or a lock, not on the order: failing it would
+      // turn a few seconds of outage into refused orders. Left PENDING, it is published again
+      // by the re-publisher once the store answers.
+      logger.warn('order job dead-lettered on a transient error; left to the re-publisher', {
+        ...job,
+        error: String(error),
+        deadLettered: counts.deadLettered,
+      });
+      return;
+    }
     logger.error('order job dead-lettered', {
       ...job,
       error: String(error),
@@ -78,13 +92,17 @@ export async function startOrderWorker(
   );
 
   let sweeping: Promise<void> | null = null;
+  let sweptAt = Date.now();
   const sweep = async () => {
     try {
       // While jobs wait, a pending order is most likely one of them: a copy would only queue
       // behind it (RabbitMQ has no job ids to drop copies by), so a backlog older than the
       // re-publish delay would grow by a batch per sweep and per worker. Lost work is found
-      // once the queue has drained.
-      if ((await deps.queue.depth()) > 0) return;
+      // once the queue has drained, or at the latest every SWEEPS_SKIPPED_AT_MOST intervals,
+      // so that a queue that never quite empties cannot hide it for ever.
+      const overdue = Date.now() - sweptAt >= SWEEPS_SKIPPED_AT_MOST * options.republishIntervalMs;
+      if (!overdue && (await deps.queue.depth()) > 0) return;
+      sweptAt = Date.now();
       const count = await deps.republishStalledWork.execute();
       if (count > 0) logger.info('re-published stalled work', { count });
     } catch (error) {

@@ -1,0 +1,123 @@
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { bullmqJobId } from '../../src/adapters/queue/bullmq/bullmq-order-queue';
+import { orderId } from '../../src/domain/shared/ids';
+import { REDIS_URL } from '../support/brokers';
+import { eventually } from '../support/eventually';
+import { httpClient } from '../support/http-client';
+import { FaultRig, printSummary } from './support/fault-rig';
+import { placeBacklog } from './support/load';
+import { seedShop } from './support/shop';
+
+const DEAD_LETTERS = 200;
+
+afterAll(() => FaultRig.cleanupAll());
+
+/**
+ * BullMQ ignores a job whose id is still in the failed set: these are the ways an order's job
+ * ends there while the order is still PENDING, which the re-publisher alone could not undo.
+ */
+describe('bullmq: a job in the failed set whose order is still PENDING', () => {
+  it('a dead letter never settled (its process died first) is released and the order settles', async () => {
+    const rig = await FaultRig.create('dead_letter', 'bullmq');
+    const queue = new Queue(rig.queueName, { connection: { url: REDIS_URL } });
+    rig.onCleanup(() => queue.close());
+    await rig.run(async () => {
+      await rig.startApi();
+      const shop = await seedShop(rig.baseUrl, { customers: 10, products: 10 });
+      const ids = await placeBacklog(rig.baseUrl, shop, DEAD_LETTERS);
+
+      // Moves every job to the failed set and settles nothing, as a worker SIGKILLed right
+      // after BullMQ recorded the failures would leave them.
+      const dying = new Worker(
+        rig.queueName,
+        async () => {
+          throw new UnrecoverableError('the process died before it settled the order');
+        },
+        { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, concurrency: 8 },
+      );
+      await eventually(async () => expect(await queue.getFailedCount()).toBe(DEAD_LETTERS), {
+        timeoutMs: 30_000,
+      });
+      await dying.close();
+      expect((await rig.probe.progress(ids)).unsettled).toBe(DEAD_LETTERS);
+
+      const started = Date.now();
+      await rig.startWorker();
+      await rig.probe.waitSettled(ids, 60_000);
+      const settleMs = Date.now() - started;
+      const audit = await rig.audit();
+      printSummary({
+        fault: 'bullmq-unsettled-dead-letters',
+        driver: 'bullmq',
+        inFlight: DEAD_LETTERS,
+        accepted: ids.length,
+        settled: ids.length,
+        settleMs,
+        audit,
+        notes: JSON.stringify(await rig.probe.statusCounts()),
+      });
+    });
+  });
+
+  it('a job the stalled-job checker fails (its worker SIGKILLed twice) still settles its order', async () => {
+    const rig = await FaultRig.create('stalled_twice', 'bullmq');
+    const queue = new Queue(rig.queueName, { connection: { url: REDIS_URL } });
+    rig.onCleanup(() => queue.close());
+    await rig.run(async () => {
+      const request = httpClient(rig.baseUrl);
+      await rig.startApi();
+      const shop = await seedShop(rig.baseUrl, { customers: 1, products: 1 });
+      const [customer] = shop.customers;
+      const [product] = shop.products;
+      if (!customer || !product) throw new Error('the shop is empty');
+
+      const placed = await request('POST', '/orders', {
+        customerId: customer.id,
+        items: [{ productId: product.id, quantity: 1 }],
+      });
+      expect(placed.status).toBe(202);
+      const id: string = placed.body.id;
+      const jobId = bullmqJobId({ kind: 'PLACE', orderId: orderId(id) });
+      // Holding the product's row lock keeps the order's job running (waiting for the lock)
+      // until the test lets go: each worker is killed with the job in its hands.
+      const blocker = await rig.probe.pool.getConnection();
+      rig.onCleanup(async () => blocker.destroy());
+      await blocker.beginTransaction();
+      await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [product.id]);
+      const runningAfterStalls = (stalls: number) =>
+        eventually(
+          async () => {
+            const job = await queue.getJob(jobId);
+            expect(await job?.getState()).toBe('active');
+            expect(job?.stalledCounter).toBe(stalls);
+          },
+          { timeoutMs: 90_000, intervalMs: 200 },
+        );
+
+      for (let stalls = 0; stalls < 2; stalls += 1) {
+        const worker = await rig.startWorker();
+        await runningAfterStalls(stalls);
+        worker.process.kill('SIGKILL');
+        await worker.process.exited;
+      }
+      await blocker.rollback();
+      blocker.release();
+      const started = Date.now();
+      await rig.startWorker();
+      await rig.probe.waitSettled([id], 90_000);
+      const settleMs = Date.now() - started;
+      const audit = await rig.audit();
+      const settled = await request('GET', `/orders/${id}`);
+      printSummary({
+        fault: 'bullmq-stalled-twice',
+        driver: 'bullmq',
+        inFlight: 1,
+        accepted: 1,
+        settled: 1,
+        settleMs,
+        audit,
+        notes: `order ${settled.body.status} ${settled.body.failureReason ?? ''}`.trim(),
+      });
+    });
+  });
+});
