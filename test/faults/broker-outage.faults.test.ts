@@ -3,7 +3,7 @@ import { eventually } from '../support/eventually';
 import { httpClient } from '../support/http-client';
 import { FaultRig, printSummary, scratchDir } from './support/fault-rig';
 import { placeBacklog, SteadyLoad } from './support/load';
-import { closeConnectionsNamed } from './support/rabbitmq-connections';
+import { closeRabbitmqConnections } from '../support/brokers';
 import { OwnRedis } from './support/servers';
 import { seedShop } from './support/shop';
 
@@ -102,7 +102,7 @@ describe('the broker fails in the middle of a run', () => {
       for (let round = 1; round <= CUTS; round += 1) {
         await rig.probe.waitSettledCount(backlog, (BACKLOG * round) / (CUTS + 2), 120_000);
         inFlight.push((await rig.probe.progress([...backlog, ...load.accepted])).unsettled);
-        closed += await closeConnectionsNamed(`${rig.queueName} order queue`);
+        closed += await closeRabbitmqConnections(`${rig.queueName} order queue`);
         await queueReadiness(rig.baseUrl, 'ok');
         restored = Date.now();
       }

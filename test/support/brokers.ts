@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { Queue } from 'bullmq';
 import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
@@ -31,4 +33,28 @@ export async function deleteRabbitmqQueues(queueName: string): Promise<void> {
 
 export function dropQueue(driver: 'bullmq' | 'rabbitmq', queueName: string): Promise<void> {
   return driver === 'bullmq' ? obliterateBullmqQueue(queueName) : deleteRabbitmqQueues(queueName);
+}
+
+const run = promisify(execFile);
+
+/**
+ * Has the broker itself close, all at once, every connection whose client named it
+ * `connectionName`, as an operator or a broker fail-over would; returns how many it closed. Only
+ * the test's own connections carry the name: the shared broker and its other clients go on.
+ */
+export async function closeRabbitmqConnections(connectionName: string): Promise<number> {
+  const { stdout } = await run('rabbitmqctl', [
+    '-q',
+    'list_connections',
+    'pid',
+    'client_properties',
+  ]);
+  const pids = stdout
+    .split('\n')
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+    .map((line) => line.split('\t')[0] ?? '');
+  await Promise.all(
+    pids.map((pid) => run('rabbitmqctl', ['close_connection', pid, 'closed by a test'])),
+  );
+  return pids.length;
 }

@@ -5,14 +5,10 @@ import {
 } from '../../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { QueueConsumer } from '../../../src/application/ports/order-queue';
 import { newJob, RecordingHandlers } from '../../contracts/order-queue.contract';
+import { closeRabbitmqConnections } from '../../support/brokers';
 import { eventually } from '../../support/eventually';
 import { silentLogger } from '../../support/silent-logger';
-import {
-  deleteRabbitmqQueues,
-  forceCloseConnections,
-  rabbitmqUrl,
-  readyMessages,
-} from './rabbitmq-broker';
+import { deleteRabbitmqQueues, rabbitmqUrl, readyMessages } from './rabbitmq-broker';
 
 describe('RabbitmqOrderQueue', () => {
   const queueName = `test-orders-${randomUUID()}`;
@@ -62,7 +58,7 @@ describe('RabbitmqOrderQueue', () => {
     await eventually(() => expect(handlers.handled).toStrictEqual([before]));
     expect(handlers.deliveriesOf(slow)).toBe(1);
 
-    expect(await forceCloseConnections(connectionName)).toBe(1);
+    expect(await closeRabbitmqConnections(connectionName)).toBe(1);
 
     const after = [newJob(), newJob('CANCEL')];
     // Publishing is refused while the adapter reconnects; it must succeed again by itself.
