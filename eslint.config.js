@@ -2,6 +2,10 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
+/** Libraries that belong in adapters (or, for inversify, in the composition root) only. */
+const FRAMEWORKS = ['inversify', 'koa*', 'mysql2*', 'ioredis', 'bullmq', 'amqplib', 'pino', 'zod'];
+const OUTER_LAYERS = ['**/adapters/**', '**/config/**'];
+
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -35,38 +39,14 @@ module.exports = tseslint.config(
   {
     files: ['src/domain/**/*.ts'],
     rules: restrict(
-      [
-        '**/application/**',
-        '**/adapters/**',
-        '**/config/**',
-        'node:*',
-        'inversify',
-        'koa*',
-        'mysql2*',
-        'ioredis',
-        'bullmq',
-        'amqplib',
-        'pino',
-        'zod',
-      ],
+      ['**/application/**', ...OUTER_LAYERS, 'node:*', ...FRAMEWORKS],
       'The domain is pure: no I/O, no frameworks, no outer layers.',
     ),
   },
   {
     files: ['src/application/**/*.ts'],
     rules: restrict(
-      [
-        '**/adapters/**',
-        '**/config/**',
-        'inversify',
-        'koa*',
-        'mysql2*',
-        'ioredis',
-        'bullmq',
-        'amqplib',
-        'pino',
-        'zod',
-      ],
+      [...OUTER_LAYERS, ...FRAMEWORKS],
       'Use cases know ports, never adapters or frameworks.',
     ),
   },

@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_PENDING_AGE_MS } from '../adapters/persistence/mysql/mysql-invariant-audit';
-import { ConfigError } from './config';
+import { ConfigError, readUrl } from './config';
 
 /** What `npm run audit` needs: the database from the environment, the rest from its arguments. */
 export type AuditConfig =
@@ -29,17 +29,9 @@ function milliseconds(raw: string | undefined): number {
 }
 
 function databaseUrl(env: Record<string, string | undefined>): string {
-  const raw = env.DATABASE_URL?.trim();
-  if (!raw) throw new ConfigError('DATABASE_URL', 'is required: the audit reads that database');
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
-  }
-  if (parsed.protocol !== 'mysql:')
-    throw new ConfigError('DATABASE_URL', 'must start with mysql://');
-  return raw;
+  const url = readUrl(env, 'DATABASE_URL', ['mysql:']);
+  if (!url) throw new ConfigError('DATABASE_URL', 'is required: the audit reads that database');
+  return url;
 }
 
 /** Throws ConfigError, naming the variable or option, for anything it cannot use. */

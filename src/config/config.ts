@@ -60,7 +60,8 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function url(env: Env, name: string, protocols: string[]): string | undefined {
+/** A URL variable of one of `protocols`, or undefined when unset. */
+export function readUrl(env: Env, name: string, protocols: string[]): string | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
   let parsed: URL;
@@ -103,9 +104,9 @@ function queueConfig(env: Env, redisUrl?: string, amqpUrl?: string): QueueConfig
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const) ?? 'all';
-  const databaseUrl = url(env, 'DATABASE_URL', ['mysql:']);
-  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
-  const amqpUrl = url(env, 'AMQP_URL', ['amqp:', 'amqps:']);
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['mysql:']);
+  const redisUrl = readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const amqpUrl = readUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']);
   const ttlMs = integer(env, 'CACHE_TTL_MS', 1000, 1, 3_600_000);
 
   const store: StoreConfig = databaseUrl

@@ -8,7 +8,6 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-import { consoleLogger } from '../console-logger';
 import { toOrderJob } from '../order-job-payload';
 import type { RetryPolicy } from '../retry-policy';
 
@@ -16,7 +15,7 @@ export interface BullmqOrderQueueOptions {
   redisUrl: string;
   queueName: string;
   retry: RetryPolicy;
-  logger?: Logger;
+  logger: Logger;
 }
 
 /** The failed set is the dead-letter queue: kept for inspection, bounded so it cannot fill Redis. */
@@ -54,7 +53,7 @@ export class BullmqOrderQueue implements OrderQueue {
   ) {}
 
   static create(options: BullmqOrderQueueOptions): BullmqOrderQueue {
-    const logger = options.logger ?? consoleLogger;
+    const logger = options.logger;
     // The producer must fail fast while Redis is down: publish is on the request path, and a
     // stored order whose publish failed is picked up again by the re-publisher.
     const producer = new Redis(options.redisUrl, {

@@ -17,7 +17,6 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-import { consoleLogger } from '../console-logger';
 import { toOrderJob } from '../order-job-payload';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
@@ -29,7 +28,7 @@ export interface RabbitmqOrderQueueOptions {
   retry: RetryPolicy;
   /** Shown by the broker's tools next to the connection; defaults to one naming the queue. */
   connectionName?: string;
-  logger?: Logger;
+  logger: Logger;
 }
 
 export interface RabbitmqQueueNames {
@@ -75,7 +74,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
 
   private constructor(private readonly options: RabbitmqOrderQueueOptions) {
     this.names = rabbitmqQueueNames(options.queueName);
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger;
   }
 
   /** Rejects when the broker cannot be reached at start-up; recovers from every later loss. */
