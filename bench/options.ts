@@ -23,7 +23,10 @@ export interface BenchOptions {
   stepSeconds: number;
   stepFactor: number;
   maxSteps: number;
+  /** The service's tuning (src/config/config.ts); the defaults are the service's own. */
   workerConcurrency: number;
+  workerBatchSize: number;
+  apiBatchSize: number;
   dbPoolSize: number;
   connections: number;
   /** Run the service's processes under `node --cpu-prof`, profiles in bench/tmp/. */
@@ -46,7 +49,9 @@ const DEFAULTS: Omit<BenchOptions, 'drivers' | 'saturation' | 'cpuProf' | 'quick
   stepSeconds: 4,
   stepFactor: 1.25,
   maxSteps: 10,
-  workerConcurrency: 8,
+  workerConcurrency: 64,
+  workerBatchSize: 32,
+  apiBatchSize: 100,
   dbPoolSize: 10,
   connections: 128,
 };

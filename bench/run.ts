@@ -162,9 +162,12 @@ async function main(): Promise<void> {
     orders: options.orders,
     customers: options.customers,
     products: options.orderProducts,
-    concurrency: options.workerConcurrency,
+    batchSize: options.workerBatchSize,
   });
-  log(`  ${rawSql.orders} orders in ${rawSql.elapsedMs} ms: ${rawSql.ordersPerSecond} orders/s`);
+  log(
+    `  ${rawSql.orders} orders in batches of ${rawSql.batchSize} in ${rawSql.elapsedMs} ms: ` +
+      `${rawSql.ordersPerSecond} orders/s (${JSON.stringify(rawSql.outcomes)})`,
+  );
 
   const generatorNice = raiseGeneratorPriority();
   log('baseline: bare Koa reads');

@@ -14,25 +14,30 @@ import { mapLimit, OrderMix, throughputCatalog } from '../scenarios/workload';
 import { databaseUrl, dropDatabase, type Servers } from '../service/environment';
 
 /*
- * The processing ceiling: the statements the worker runs for one order (ProcessOrder over the
- * MySQL repositories and unit of work), issued by a plain loop with the worker's concurrency: no
- * queue, no framework, no cache invalidation. Keep these in step with
- * src/adapters/persistence/mysql/* and src/application/orders/process-order.ts.
+ * The processing ceiling: the statements the worker runs for a batch of orders (ProcessOrderJobs
+ * and LockedOrderRows over the MySQL repositories and unit of work), issued by a plain loop that
+ * takes the orders in batches of the worker's batch size, with as many batches in flight as the
+ * worker's batcher allows: no queue, no framework, no cache invalidation. Keep these in step with
+ * src/adapters/persistence/mysql/*, src/application/orders/process-order-jobs.ts,
+ * src/application/orders/locked-order-rows.ts and the worker's batching in src/config/config.ts.
  */
-const LOCK_ORDER = `
+
+/** config.ts: worker.batching.maxInFlight. */
+const BATCHES_IN_FLIGHT = 2;
+
+const LOCK_ORDERS = `
   SELECT o.id, o.customer_id, o.status, o.total, o.failure_reason, o.idempotency_key,
          o.request_fingerprint, o.cancel_requested_at, o.created_at, o.updated_at,
          i.product_id AS item_product_id, i.quantity AS item_quantity,
          i.unit_price AS item_unit_price
   FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
-  WHERE o.id = ? ORDER BY i.line_no FOR UPDATE`;
+  WHERE o.id IN (?) ORDER BY o.id, i.line_no FOR UPDATE`;
 const LOCK_PRODUCTS =
   'SELECT id, name, price, stock, created_at, updated_at FROM products WHERE id IN (?) ORDER BY id FOR UPDATE';
-const LOCK_CUSTOMER =
-  'SELECT id, name, email, balance, created_at, updated_at FROM customers WHERE id = ? FOR UPDATE';
-const UPDATE_CUSTOMER = 'UPDATE customers SET balance = ?, updated_at = ? WHERE id = ?';
+const LOCK_CUSTOMERS =
+  'SELECT id, name, email, balance, created_at, updated_at FROM customers WHERE id IN (?) ORDER BY id FOR UPDATE';
 const APPEND_LEDGER =
-  'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?)';
+  'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES ?';
 const APPEND_MOVEMENTS =
   'INSERT INTO inventory_ledger (product_id, order_id, kind, quantity, created_at) VALUES ?';
 
@@ -41,66 +46,124 @@ const prepared = new WeakSet<object>();
 interface Line {
   productId: string;
   quantity: number;
-  product: RowDataPacket;
+  unitPrice: number | null;
+}
+
+interface LockedOrder {
+  id: string;
+  customerId: string;
+  status: string;
+  total: number | null;
+  failureReason: string | null;
+  lines: Line[];
+}
+
+interface LockedProduct {
+  id: string;
+  price: number;
+  stock: number;
 }
 
 type Decision = { outcome: 'COMPLETED'; total: number } | { outcome: 'FAILED'; reason: string };
 
+/** The locked rows grouped by order, in row order (MysqlOrderRepository.lockMany). */
+function groupOrders(rows: RowDataPacket[]): Map<string, LockedOrder> {
+  const orders = new Map<string, LockedOrder>();
+  for (const row of rows) {
+    let order = orders.get(row.id);
+    if (!order) {
+      order = {
+        id: row.id,
+        customerId: row.customer_id,
+        status: row.status,
+        total: row.total,
+        failureReason: row.failure_reason,
+        lines: [],
+      };
+      orders.set(order.id, order);
+    }
+    if (row.item_product_id !== null) {
+      order.lines.push({
+        productId: row.item_product_id,
+        quantity: row.item_quantity,
+        unitPrice: row.item_unit_price,
+      });
+    }
+  }
+  return orders;
+}
+
 /** settleOrder's rule, inline. */
-function decide(lines: Line[], balance: number): Decision {
-  if (lines.some((line) => line.product.stock < line.quantity)) {
+function decide(
+  lines: readonly { line: Line; product: LockedProduct }[],
+  balance: number,
+): Decision {
+  if (lines.some(({ line, product }) => product.stock < line.quantity)) {
     return { outcome: 'FAILED', reason: 'INSUFFICIENT_STOCK' };
   }
-  const total = lines.reduce((sum, line) => sum + line.quantity * line.product.price, 0);
-  return total > balance
+  const total = lines.reduce((sum, { line, product }) => sum + line.quantity * product.price, 0);
+  return !Number.isSafeInteger(total) || total > balance
     ? { outcome: 'FAILED', reason: 'INSUFFICIENT_FUNDS' }
     : { outcome: 'COMPLETED', total };
 }
 
-/** MysqlProductRepository.updateStocks: every product of the order in one UPDATE. */
-async function updateStocks(connection: PoolConnection, lines: Line[], now: Date): Promise<void> {
-  const cases = lines.map(() => 'WHEN ? THEN ?').join(' ');
-  await connection.query<ResultSetHeader>(
-    `UPDATE products SET stock = CASE id ${cases} END, updated_at = CASE id ${cases} END
-     WHERE id IN (?)`,
-    [
-      ...lines.flatMap((line) => [line.productId, line.product.stock - line.quantity]),
-      ...lines.flatMap((line) => [line.productId, now]),
-      lines.map((line) => line.productId),
-    ],
-  );
-}
-
-/** MysqlOrderRepository.update: the order row and its items' unit prices in one UPDATE. */
-async function updateOrder(
+/** `UPDATE <table> SET <column> = CASE id ... END, updated_at = ...` (updateStocks, updateMany). */
+async function updateByCase(
   connection: PoolConnection,
-  id: string,
-  lines: Line[],
-  decision: Decision,
+  table: 'products' | 'customers',
+  column: 'stock' | 'balance',
+  values: ReadonlyMap<string, number>,
   now: Date,
 ): Promise<void> {
-  const completed = decision.outcome === 'COMPLETED';
+  if (values.size === 0) return;
+  const cases = [...values.keys()].map(() => 'WHEN ? THEN ?').join(' ');
+  await connection.query<ResultSetHeader>(
+    `UPDATE ${table} SET ${column} = CASE id ${cases} END, updated_at = CASE id ${cases} END
+     WHERE id IN (?)`,
+    [...[...values].flat(), ...[...values.keys()].flatMap((id) => [id, now]), [...values.keys()]],
+  );
+}
+
+/** MysqlOrderRepository.updateMany: the orders and their items' unit prices in one UPDATE. */
+async function updateOrders(
+  connection: PoolConnection,
+  orders: readonly LockedOrder[],
+  now: Date,
+): Promise<void> {
+  const byId = 'CASE o.id ' + orders.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
+  const column = (value: (order: LockedOrder) => unknown) =>
+    orders.flatMap((order) => [order.id, value(order)]);
+  const items = orders.flatMap((order) =>
+    order.lines.map((line) => [order.id, line.productId, line.unitPrice]),
+  );
+  const setPrices =
+    items.length > 0
+      ? `, i.unit_price = CASE ${items.map(() => 'WHEN i.order_id = ? AND i.product_id = ? THEN ?').join(' ')}
+                           ELSE i.unit_price END`
+      : '';
   await connection.query<ResultSetHeader>(
     `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
-     SET o.status = ?, o.total = ?, o.failure_reason = ?, o.cancel_requested_at = ?,
-         o.updated_at = ?,
-         i.unit_price = CASE i.product_id ${lines.map(() => 'WHEN ? THEN ?').join(' ')}
-                        ELSE i.unit_price END
-     WHERE o.id = ?`,
+     SET o.status = ${byId}, o.total = ${byId}, o.failure_reason = ${byId},
+         o.cancel_requested_at = ${byId}, o.updated_at = ${byId}${setPrices}
+     WHERE o.id IN (?)`,
     [
-      decision.outcome,
-      completed ? decision.total : null,
-      completed ? null : decision.reason,
-      null,
-      now,
-      ...lines.flatMap((line) => [line.productId, completed ? line.product.price : null]),
-      id,
+      ...column((order) => order.status),
+      ...column((order) => order.total),
+      ...column((order) => order.failureReason),
+      ...column(() => null),
+      ...column(() => now),
+      ...items.flat(),
+      orders.map((order) => order.id),
     ],
   );
 }
 
-/** One order's transaction, as MysqlUnitOfWork.run(ProcessOrder) issues it. */
-async function processOrder(pool: Pool, id: string): Promise<string> {
+/**
+ * One batch's transaction, as MysqlUnitOfWork.run(ProcessOrderJobs) issues it: every lock first
+ * (orders, their products, their customers, each in id order), then each order decided in the
+ * batch's order on the rows as the orders before it left them, then a few writes for them all.
+ */
+async function processBatch(pool: Pool, ids: readonly string[]): Promise<string[]> {
   const connection = await pool.getConnection();
   try {
     if (!prepared.has(connection.connection)) {
@@ -108,37 +171,71 @@ async function processOrder(pool: Pool, id: string): Promise<string> {
       prepared.add(connection.connection);
     }
     await connection.beginTransaction();
-    const [rows] = await connection.query<RowDataPacket[]>(LOCK_ORDER, [id]);
-    const [products] = await connection.query<RowDataPacket[]>(LOCK_PRODUCTS, [
-      rows.map((row) => row.item_product_id),
+    const [orderRows] = await connection.query<RowDataPacket[]>(LOCK_ORDERS, [
+      [...new Set(ids)].sort(),
     ]);
-    const [[customer]] = await connection.query<RowDataPacket[]>(LOCK_CUSTOMER, [
-      rows[0]?.customer_id,
+    const orders = groupOrders(orderRows);
+    // Every seeded order is PENDING, so all of them are open: their products and customers are
+    // locked, as LockedOrderRows.lock does for open orders.
+    const [productRows] = await connection.query<RowDataPacket[]>(LOCK_PRODUCTS, [
+      [...orders.values()].flatMap((order) => order.lines.map((line) => line.productId)),
     ]);
-    if (!customer) throw new Error(`order ${id} or its customer is missing`);
-    const byId = new Map(products.map((product) => [product.id as string, product]));
-    const lines: Line[] = rows.map((row) => ({
-      productId: row.item_product_id,
-      quantity: row.item_quantity,
-      product: byId.get(row.item_product_id) as RowDataPacket,
-    }));
+    const [customerRows] = await connection.query<RowDataPacket[]>(LOCK_CUSTOMERS, [
+      [...new Set([...orders.values()].map((order) => order.customerId))],
+    ]);
+    const products = new Map(
+      productRows.map((row): [string, LockedProduct] => [
+        row.id,
+        { id: row.id, price: row.price, stock: row.stock },
+      ]),
+    );
+    const balances = new Map(customerRows.map((row): [string, number] => [row.id, row.balance]));
+
     const now = new Date();
-    const decision = decide(lines, customer.balance);
-    if (decision.outcome === 'COMPLETED') {
-      await updateStocks(connection, lines, now);
-      await connection.query(UPDATE_CUSTOMER, [
-        customer.balance - decision.total,
-        now,
-        customer.id,
-      ]);
-      await connection.query(APPEND_LEDGER, [customer.id, id, 'ORDER_DEBIT', -decision.total, now]);
-      await connection.query(APPEND_MOVEMENTS, [
-        lines.map((line) => [line.productId, id, 'ORDER', -line.quantity, now]),
-      ]);
-    }
-    await updateOrder(connection, id, lines, decision, now);
+    const stocks = new Map<string, number>();
+    const changedBalances = new Map<string, number>();
+    const debits: unknown[][] = [];
+    const movements: unknown[][] = [];
+    const outcomes = ids.map((id) => {
+      const order = orders.get(id);
+      if (order?.status !== 'PENDING') throw new Error(`order ${id} is missing or not PENDING`);
+      const balance = balances.get(order.customerId);
+      if (balance === undefined) throw new Error(`customer of order ${id} is missing`);
+      const lines = order.lines.map((line) => ({
+        line,
+        product: products.get(line.productId) as LockedProduct,
+      }));
+      const decision = decide(lines, balance);
+      if (decision.outcome === 'FAILED') {
+        order.status = 'FAILED';
+        order.failureReason = decision.reason;
+        return `FAILED ${decision.reason}`;
+      }
+      for (const { line, product } of lines) {
+        product.stock -= line.quantity;
+        stocks.set(product.id, product.stock);
+        line.unitPrice = product.price;
+        movements.push([product.id, id, 'ORDER', -line.quantity, now]);
+      }
+      balances.set(order.customerId, balance - decision.total);
+      changedBalances.set(order.customerId, balance - decision.total);
+      debits.push([order.customerId, id, 'ORDER_DEBIT', -decision.total, now]);
+      order.status = 'COMPLETED';
+      order.total = decision.total;
+      return 'COMPLETED';
+    });
+
+    await updateByCase(connection, 'products', 'stock', stocks, now);
+    await updateByCase(connection, 'customers', 'balance', changedBalances, now);
+    if (debits.length > 0) await connection.query(APPEND_LEDGER, [debits]);
+    if (movements.length > 0) await connection.query(APPEND_MOVEMENTS, [movements]);
+    await updateOrders(
+      connection,
+      ids.map((id) => orders.get(id) as LockedOrder),
+      now,
+    );
     await connection.commit();
-    return decision.outcome === 'COMPLETED' ? 'COMPLETED' : `FAILED ${decision.reason}`;
+    return outcomes;
   } catch (error) {
     await connection.rollback();
     throw error;
@@ -202,24 +299,29 @@ async function seed(pool: Pool, orders: number, customers: number, products: num
 export async function measureRawOrderSql(
   servers: Servers,
   runId: string,
-  sizes: { orders: number; customers: number; products: number; concurrency: number },
+  sizes: { orders: number; customers: number; products: number; batchSize: number },
 ): Promise<RawSqlResult> {
   const database = `bench_${runId}_rawsql`;
   const url = databaseUrl(servers, database);
   await migrateDatabase(parseMysqlUrl(url));
-  const pool = createPool({ uri: url, connectionLimit: sizes.concurrency, timezone: 'Z' });
+  const pool = createPool({ uri: url, connectionLimit: BATCHES_IN_FLIGHT, timezone: 'Z' });
   try {
     const ids = await seed(pool, sizes.orders, sizes.customers, sizes.products);
+    const batches = Array.from({ length: Math.ceil(ids.length / sizes.batchSize) }, (_, i) =>
+      ids.slice(i * sizes.batchSize, (i + 1) * sizes.batchSize),
+    );
     const outcomes: Record<string, number> = {};
     const started = performance.now();
-    await mapLimit(ids, sizes.concurrency, async (id) => {
-      const outcome = await processOrder(pool, id);
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    await mapLimit(batches, BATCHES_IN_FLIGHT, async (batch) => {
+      for (const outcome of await processBatch(pool, batch)) {
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+      }
     });
     const elapsedMs = performance.now() - started;
     return {
       orders: ids.length,
-      concurrency: sizes.concurrency,
+      batchSize: sizes.batchSize,
+      batchesInFlight: BATCHES_IN_FLIGHT,
       elapsedMs: Math.round(elapsedMs),
       ordersPerSecond: Math.round((ids.length / elapsedMs) * 1000),
       outcomes,

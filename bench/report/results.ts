@@ -136,7 +136,9 @@ export interface CreateCancelResult {
 
 export interface RawSqlResult {
   orders: number;
-  concurrency: number;
+  /** Orders per transaction, and transactions under way at once: the worker's batching. */
+  batchSize: number;
+  batchesInFlight: number;
   elapsedMs: number;
   ordersPerSecond: number;
   outcomes: Record<string, number>;

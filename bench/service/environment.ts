@@ -94,6 +94,8 @@ export interface ServiceEnvironment {
 
 export interface ServiceTuning {
   workerConcurrency: number;
+  workerBatchSize: number;
+  apiBatchSize: number;
   dbPoolSize: number;
 }
 
@@ -121,6 +123,8 @@ export async function createServiceEnvironment(
       QUEUE_NAME: queueName,
       CACHE_KEY_PREFIX: cacheKeyPrefix,
       WORKER_CONCURRENCY: String(tuning.workerConcurrency),
+      WORKER_BATCH_SIZE: String(tuning.workerBatchSize),
+      API_BATCH_SIZE: String(tuning.apiBatchSize),
       DB_POOL_SIZE: String(tuning.dbPoolSize),
     },
     db,

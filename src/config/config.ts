@@ -15,8 +15,15 @@ export type QueueConfig =
   | { driver: 'bullmq'; redisUrl: string; queueName: string }
   | { driver: 'rabbitmq'; url: string; queueName: string };
 
+/** How many writes share one transaction: see application/shared/batcher.ts. */
+export interface BatchConfig {
+  maxSize: number;
+  maxInFlight: number;
+}
+
 export interface WorkerConfig {
   concurrency: number;
+  batching: BatchConfig;
   retry: { maxAttempts: number; backoffMs: number };
   republish: { intervalMs: number; stalledAfterMs: number; batchSize: number };
 }
@@ -29,6 +36,8 @@ export interface AppConfig {
   cache: CacheConfig;
   queue: QueueConfig;
   worker: WorkerConfig;
+  /** Order placements and cancellation requests, each batched on its own. */
+  apiBatching: BatchConfig;
   admission: { maxBacklog: number; sampleMs: number };
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -152,7 +161,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     cache,
     queue,
     worker: {
-      concurrency: integer(env, 'WORKER_CONCURRENCY', 8, 1, 256),
+      concurrency: integer(env, 'WORKER_CONCURRENCY', 64, 1, 1024),
+      // Two batches in flight: one commits while the next locks and decides. More would only
+      // queue on the same hot product rows.
+      batching: { maxSize: integer(env, 'WORKER_BATCH_SIZE', 32, 1, 1000), maxInFlight: 2 },
       retry: {
         maxAttempts: integer(env, 'JOB_MAX_ATTEMPTS', 5, 1, 100),
         backoffMs: integer(env, 'JOB_BACKOFF_MS', 200, 1, 600_000),
@@ -163,6 +175,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
         batchSize: integer(env, 'REPUBLISH_BATCH_SIZE', 1000, 1, 100_000),
       },
     },
+    // Share locks and new rows only, so batches do not wait for each other: a few in flight
+    // overlap one's commit and publish with the next one's statements.
+    apiBatching: { maxSize: integer(env, 'API_BATCH_SIZE', 100, 1, 1000), maxInFlight: 4 },
     admission: {
       maxBacklog: integer(env, 'MAX_BACKLOG', 0, 0, 10_000_000),
       sampleMs: integer(env, 'BACKLOG_SAMPLE_MS', 250, 1, 60_000),

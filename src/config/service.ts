@@ -11,8 +11,7 @@ import { ListCustomerOrders } from '../application/customers/list-customer-order
 import { FailDeadLetteredOrder } from '../application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../application/orders/get-order';
 import { PlaceOrder } from '../application/orders/place-order';
-import { ProcessCancellation } from '../application/orders/process-cancellation';
-import { ProcessOrder } from '../application/orders/process-order';
+import { ProcessOrderJobs } from '../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../application/orders/request-cancellation';
 import type { Logger } from '../application/ports/logger';
@@ -86,14 +85,14 @@ export async function startWorkerRole(
   const worker = await startOrderWorker(
     {
       queue: container.get<OrderQueue>(TOKENS.OrderQueue),
-      processOrder: container.get(ProcessOrder),
-      processCancellation: container.get(ProcessCancellation),
+      processOrderJobs: container.get(ProcessOrderJobs),
       failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
       republishStalledWork: container.get(RepublishStalledWork),
       logger,
     },
     {
       concurrency: config.worker.concurrency,
+      batching: config.worker.batching,
       republishIntervalMs: config.worker.republish.intervalMs,
     },
   );

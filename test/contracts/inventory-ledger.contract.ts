@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { InventoryMovement } from '../../src/domain/product/inventory-movement';
 import { orderId, productId, type OrderId, type ProductId } from '../../src/domain/shared/ids';
-import { anOrder, at, insertCustomer, insertProducts, lineOf } from './store-builders';
+import {
+  anOrder,
+  at,
+  insertCustomer,
+  insertOrders,
+  insertProducts,
+  lineOf,
+} from './store-builders';
 import { useStore, type MakeStore } from './store-under-test';
 
 const movement = (
@@ -21,7 +28,7 @@ export function inventoryLedgerContract(makeStore: MakeStore): void {
       const customer = await insertCustomer(store());
       const [a, b] = await insertProducts(store(), 2);
       const order = anOrder(customer.id, [lineOf(a!.id, 2), lineOf(b!.id, 3)]);
-      await store().orders.insert(order);
+      await insertOrders(store(), [order]);
       return { a: a!.id, b: b!.id, order: order.id };
     }
 
@@ -85,7 +92,7 @@ export function inventoryLedgerContract(makeStore: MakeStore): void {
       const first = await anOrderOfTwo();
       const customer = await insertCustomer(store());
       const second = anOrder(customer.id, [lineOf(first.a, 1)]);
-      await store().orders.insert(second);
+      await insertOrders(store(), [second]);
 
       await store().inventory.append([
         movement(first.a, 'ORDER', -2, first.order),

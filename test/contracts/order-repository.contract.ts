@@ -10,6 +10,7 @@ import {
   anOrder,
   at,
   insertCustomer,
+  insertOrders as insertAll,
   insertProducts,
   lineOf,
   newestFirst,
@@ -45,16 +46,13 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
     const pendingOrder = (overrides: Partial<Order> = {}): Order =>
       anOrder(world.customer.id, [lineOf(world.products[0]!.id)], overrides);
 
-    async function insertOrders(orders: Order[]): Promise<Order[]> {
-      for (const order of orders) await store().orders.insert(order);
-      return orders;
-    }
+    const insertOrders = (orders: Order[]): Promise<Order[]> => insertAll(store(), orders);
 
     it('reads back a new order with its items in the order given, nulls as nulls', async () => {
       const [a, b, c] = world.products;
       const items = [lineOf(c!.id, 3), lineOf(a!.id, 1), lineOf(b!.id, 1000)];
       const order = anOrder(world.customer.id, items, { createdAt: at(11), updatedAt: at(12) });
-      await store().orders.insert(order);
+      await insertOrders([order]);
 
       expect(await store().orders.findById(order.id)).toStrictEqual(order);
     });
@@ -78,7 +76,7 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
           updatedAt: at(9_009),
         },
       );
-      await store().orders.insert(order);
+      await insertOrders([order]);
 
       expect(await store().orders.findById(order.id)).toStrictEqual(order);
     });
@@ -119,7 +117,9 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
       const [first] = await insertOrders([pendingOrder({ idempotencyKey: key })]);
       const second = pendingOrder({ idempotencyKey: key });
 
-      await expect(store().orders.insert(second)).rejects.toBeInstanceOf(IdempotencyKeyTakenError);
+      await expect(store().orders.insertMany([second])).rejects.toBeInstanceOf(
+        IdempotencyKeyTakenError,
+      );
 
       expect(await store().orders.findById(second.id)).toBeNull();
       expect((await store().orders.findByIdempotencyKey(world.customer.id, key))?.id).toBe(
@@ -152,10 +152,12 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
       ];
 
       const outcomes = await Promise.allSettled(
-        contenders.map((order) => store().unitOfWork.run((tx) => tx.orders.insert(order))),
+        contenders.map((order) => store().unitOfWork.run((tx) => tx.orders.insertMany([order]))),
       );
 
-      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toEqual([
+        { status: 'fulfilled', value: [null] },
+      ]);
       const [rejected] = outcomes.filter((outcome) => outcome.status === 'rejected');
       expect(rejected?.reason).toBeInstanceOf(IdempotencyKeyTakenError);
     });
@@ -171,32 +173,30 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
       });
       const unknownBoth = anOrder(customerId(randomUUID()), [lineOf(productId(randomUUID()))]);
 
-      const customerError = await store()
-        .orders.insert(unknownCustomer)
-        .catch((error: unknown) => error);
+      const [customerError] = await store().orders.insertMany([unknownCustomer]);
       expect(customerError).toBeInstanceOf(UnknownCustomerError);
-      expect((customerError as UnknownCustomerError).details).toEqual([
+      expect(customerError?.details).toEqual([
         { path: 'customerId', message: 'names no existing customer' },
       ]);
-      const productError = await store()
-        .orders.insert(unknownProduct)
-        .catch((error: unknown) => error);
+      const [productError] = await store().orders.insertMany([unknownProduct]);
       expect(productError).toBeInstanceOf(UnknownProductError);
-      expect((productError as UnknownProductError).details).toEqual([
+      expect(productError?.details).toEqual([
         { path: 'items.0.productId', message: 'names no existing product' },
         { path: 'items.2.productId', message: 'names no existing product' },
       ]);
-      await expect(store().orders.insert(unknownBoth)).rejects.toBeInstanceOf(UnknownProductError);
+      const [bothError] = await store().orders.insertMany([unknownBoth]);
+      expect(bothError).toBeInstanceOf(UnknownProductError);
 
       expect(await store().orders.findById(unknownCustomer.id)).toBeNull();
       expect(await store().orders.findById(unknownProduct.id)).toBeNull();
+      expect(await store().orders.findById(unknownBoth.id)).toBeNull();
     });
 
     it('refuses a second order with the same id, and keeps the first', async () => {
       const [first] = await insertOrders([pendingOrder()]);
 
       await expect(
-        store().orders.insert(pendingOrder({ id: first!.id, createdAt: at(50) })),
+        store().orders.insertMany([pendingOrder({ id: first!.id, createdAt: at(50) })]),
       ).rejects.toThrow();
 
       expect(await store().orders.findById(first!.id)).toStrictEqual(first);
@@ -354,6 +354,242 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
 
       expect(first.items.map((order) => order.id)).toEqual(expected.slice(0, 2));
       expect(rest.ids).toEqual(expected.slice(2));
+    });
+
+    describe('insertMany', () => {
+      it('stores several orders together, each readable after with its items', async () => {
+        const [a, b, c] = world.products;
+        const orders = [
+          anOrder(world.customer.id, [lineOf(c!.id, 3), lineOf(a!.id)], { createdAt: at(10) }),
+          anOrder(world.other.id, [lineOf(b!.id, 7)], {
+            idempotencyKey: `key-${randomUUID()}`,
+            requestFingerprint: FINGERPRINT,
+          }),
+          anOrder(world.customer.id, [lineOf(a!.id, 2), lineOf(b!.id), lineOf(c!.id)]),
+        ];
+
+        expect(await store().orders.insertMany(orders)).toEqual([null, null, null]);
+
+        for (const order of orders) {
+          expect(await store().orders.findById(order.id)).toStrictEqual(order);
+        }
+      });
+
+      it('refuses an unknown product or customer with its own error and stores the others', async () => {
+        const [a, b] = world.products;
+        const stored = [pendingOrder(), anOrder(world.other.id, [lineOf(b!.id, 2)])];
+        const unknownProduct = pendingOrder({
+          items: [lineOf(a!.id), lineOf(productId(randomUUID()))],
+        });
+        const unknownCustomer = anOrder(customerId(randomUUID()), [lineOf(a!.id)]);
+
+        const outcomes = await store().orders.insertMany([
+          stored[0]!,
+          unknownProduct,
+          unknownCustomer,
+          stored[1]!,
+        ]);
+
+        expect(outcomes).toHaveLength(4);
+        expect(outcomes[0]).toBeNull();
+        expect(outcomes[1]).toBeInstanceOf(UnknownProductError);
+        expect(outcomes[1]?.details).toEqual([
+          { path: 'items.1.productId', message: 'names no existing product' },
+        ]);
+        expect(outcomes[2]).toBeInstanceOf(UnknownCustomerError);
+        expect(outcomes[2]?.details).toEqual([
+          { path: 'customerId', message: 'names no existing customer' },
+        ]);
+        expect(outcomes[3]).toBeNull();
+        for (const order of stored) {
+          expect(await store().orders.findById(order.id)).toStrictEqual(order);
+        }
+        expect(await store().orders.findById(unknownProduct.id)).toBeNull();
+        expect(await store().orders.findById(unknownCustomer.id)).toBeNull();
+      });
+
+      it('stores none of the list when one of its keys is already taken', async () => {
+        const key = `key-${randomUUID()}`;
+        const [first] = await insertOrders([pendingOrder({ idempotencyKey: key })]);
+        const fresh = pendingOrder();
+        const again = pendingOrder({ idempotencyKey: key });
+
+        await expect(store().orders.insertMany([fresh, again])).rejects.toBeInstanceOf(
+          IdempotencyKeyTakenError,
+        );
+
+        expect(await store().orders.findById(fresh.id)).toBeNull();
+        expect(await store().orders.findById(again.id)).toBeNull();
+        expect((await store().orders.findByIdempotencyKey(world.customer.id, key))?.id).toBe(
+          first!.id,
+        );
+      });
+
+      it('stores none of the list when two of its orders share a customer and key', async () => {
+        const key = `key-${randomUUID()}`;
+        const list = [
+          pendingOrder(),
+          pendingOrder({ idempotencyKey: key }),
+          pendingOrder({ idempotencyKey: key }),
+        ];
+
+        await expect(store().orders.insertMany(list)).rejects.toBeInstanceOf(
+          IdempotencyKeyTakenError,
+        );
+
+        for (const order of list) expect(await store().orders.findById(order.id)).toBeNull();
+        expect(await store().orders.findByIdempotencyKey(world.customer.id, key)).toBeNull();
+      });
+
+      it('answers an empty list with an empty list, inside and outside a transaction', async () => {
+        expect(await store().orders.insertMany([])).toEqual([]);
+        expect(await store().unitOfWork.run((tx) => tx.orders.insertMany([]))).toEqual([]);
+        expect(
+          await store().orders.listByCustomer(world.customer.id, { limit: 5, after: null }),
+        ).toEqual({ items: [], next: null });
+      });
+    });
+
+    describe('lockMany', () => {
+      it('reads the orders with their items under lock, once each, in ascending id order', async () => {
+        const [a, b, c] = world.products;
+        const asked = [
+          pendingOrder({ items: [lineOf(c!.id, 2), lineOf(a!.id)] }),
+          anOrder(world.other.id, [lineOf(b!.id, 5)], { status: 'COMPLETED', total: 10 }),
+          pendingOrder({ items: [lineOf(b!.id), lineOf(c!.id), lineOf(a!.id, 3)] }),
+        ];
+        await insertOrders([...asked, pendingOrder()]);
+        const absent = orderId(randomUUID());
+        const ascending = asked.sort((x, y) => (x.id < y.id ? -1 : 1));
+        const [low, middle, high] = ascending.map((order) => order.id);
+
+        const locked = await store().unitOfWork.run((tx) =>
+          tx.orders.lockMany([high!, absent, middle!, high!, low!, middle!]),
+        );
+
+        expect(locked).toStrictEqual(ascending);
+      });
+
+      it('answers [] for no ids, or only ids it does not hold', async () => {
+        await insertOrders([pendingOrder()]);
+
+        const locked = await store().unitOfWork.run(async (tx) => ({
+          none: await tx.orders.lockMany([]),
+          absent: await tx.orders.lockMany([orderId(randomUUID()), orderId(randomUUID())]),
+        }));
+
+        expect(locked).toEqual({ none: [], absent: [] });
+      });
+
+      it('serializes concurrent transactions that lock the same orders, named in any order', async () => {
+        const [x, y] = await insertOrders([
+          pendingOrder({ status: 'COMPLETED', total: 0 }),
+          pendingOrder({ status: 'COMPLETED', total: 0 }),
+        ]);
+        const namings = [
+          [x!.id, y!.id],
+          [y!.id, x!.id],
+        ];
+
+        await Promise.all(
+          Array.from({ length: 8 }, (_, index) =>
+            store().unitOfWork.run(async (tx) => {
+              const locked = await tx.orders.lockMany(namings[index % 2]!);
+              await tx.orders.updateMany(
+                locked.map((order) => ({ ...order, total: order.total! + 1 })),
+              );
+            }),
+          ),
+        );
+
+        expect((await store().orders.findById(x!.id))?.total).toBe(8);
+        expect((await store().orders.findById(y!.id))?.total).toBe(8);
+      });
+    });
+
+    describe('updateMany', () => {
+      it('writes several orders in one call, each with its own values, and no other order', async () => {
+        const [a, b] = world.products;
+        const [toComplete, toFail, toCancel, toClear, untouched] = await insertOrders([
+          anOrder(world.customer.id, [lineOf(b!.id, 2), lineOf(a!.id, 1)]),
+          pendingOrder(),
+          anOrder(world.other.id, [lineOf(a!.id, 4)]),
+          pendingOrder({
+            status: 'COMPLETED',
+            total: 1299,
+            items: [{ productId: a!.id, quantity: 1, unitPrice: 1299 }],
+            cancelRequestedAt: at(100),
+          }),
+          pendingOrder({ items: [{ productId: a!.id, quantity: 1, unitPrice: 5 }] }),
+        ]);
+        const completed: Order = {
+          ...toComplete!,
+          status: 'COMPLETED',
+          total: 2 * 300 + 100,
+          updatedAt: at(41_000),
+          items: [
+            { productId: b!.id, quantity: 2, unitPrice: 300 },
+            { productId: a!.id, quantity: 1, unitPrice: 100 },
+          ],
+        };
+        const failedOrder: Order = {
+          ...toFail!,
+          status: 'FAILED',
+          failureReason: 'INSUFFICIENT_FUNDS',
+          updatedAt: at(42_000),
+        };
+        const cancelled: Order = {
+          ...toCancel!,
+          status: 'CANCELLED',
+          cancelRequestedAt: at(43_000),
+          updatedAt: at(43_500),
+        };
+        const cleared: Order = {
+          ...toClear!,
+          total: null,
+          cancelRequestedAt: null,
+          updatedAt: at(44_000),
+          items: [lineOf(a!.id)],
+        };
+
+        await store().orders.updateMany([
+          { ...completed, customerId: world.other.id, idempotencyKey: 'changed', createdAt: at(9) },
+          failedOrder,
+          { ...cancelled, items: [{ productId: a!.id, quantity: 999, unitPrice: null }] },
+          cleared,
+        ]);
+
+        expect(await store().orders.findById(completed.id)).toStrictEqual(completed);
+        expect(await store().orders.findById(failedOrder.id)).toStrictEqual(failedOrder);
+        expect(await store().orders.findById(cancelled.id)).toStrictEqual(cancelled);
+        expect(await store().orders.findById(cleared.id)).toStrictEqual(cleared);
+        expect(await store().orders.findById(untouched!.id)).toStrictEqual(untouched);
+      });
+
+      it('writes nothing for an order it does not hold, and still writes the others', async () => {
+        const [order] = await insertOrders([pendingOrder()]);
+        const ghost = pendingOrder();
+        const failedOrder: Order = {
+          ...order!,
+          status: 'FAILED',
+          failureReason: 'INSUFFICIENT_STOCK',
+          updatedAt: at(50_000),
+        };
+
+        await store().orders.updateMany([ghost, failedOrder]);
+
+        expect(await store().orders.findById(ghost.id)).toBeNull();
+        expect(await store().orders.findById(order!.id)).toStrictEqual(failedOrder);
+      });
+
+      it('changes nothing, and does not fail, for an empty list', async () => {
+        const [order] = await insertOrders([pendingOrder()]);
+
+        await store().orders.updateMany([]);
+        await store().unitOfWork.run((tx) => tx.orders.updateMany([]));
+
+        expect(await store().orders.findById(order!.id)).toStrictEqual(order);
+      });
     });
 
     describe('findStalledWork', () => {

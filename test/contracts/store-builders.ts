@@ -88,6 +88,17 @@ export async function insertProducts(
   return products;
 }
 
+/** Stores the orders as setup: fails the test when the store refuses any of them. */
+export async function insertOrders(
+  store: Pick<StoreUnderTest, 'orders'>,
+  orders: Order[],
+): Promise<Order[]> {
+  const refused = await store.orders.insertMany(orders);
+  const reasons = refused.flatMap((error, index) => (error ? [`${index}: ${error.message}`] : []));
+  if (reasons.length > 0) throw new Error(`The store refused orders ${reasons.join('; ')}`);
+  return orders;
+}
+
 /** Walks every page from the first; the ids in the order they came, and the number of pages. */
 export async function walkPages<T extends { id: string }>(
   list: (page: PageRequest) => Promise<Page<T>>,

@@ -4,6 +4,7 @@ import {
   anOrder,
   at,
   insertCustomer,
+  insertOrders,
   insertProducts,
   lineOf,
 } from './store-builders';
@@ -136,7 +137,7 @@ export function unitOfWorkContract(makeStore: MakeStore): void {
       const customer = await insertCustomer(store());
       const [product] = await insertProducts(store(), 1);
       const order = anOrder(customer.id, [lineOf(product!.id)]);
-      await store().orders.insert(order);
+      await insertOrders(store(), [order]);
       let settled = 0;
 
       await Promise.all(

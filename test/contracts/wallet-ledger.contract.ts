@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WalletEntry } from '../../src/domain/customer/wallet-entry';
 import { customerId, orderId, type CustomerId, type OrderId } from '../../src/domain/shared/ids';
-import { anOrder, at, insertCustomer, insertProducts, lineOf } from './store-builders';
+import {
+  anOrder,
+  at,
+  insertCustomer,
+  insertOrders,
+  insertProducts,
+  lineOf,
+} from './store-builders';
 import { useStore, type MakeStore } from './store-under-test';
 
 const entry = (
@@ -20,7 +27,7 @@ export function walletLedgerContract(makeStore: MakeStore): void {
       const customer = await insertCustomer(store());
       const [product] = await insertProducts(store(), 1);
       const order = anOrder(customer.id, [lineOf(product!.id)]);
-      await store().orders.insert(order);
+      await insertOrders(store(), [order]);
       return { customer: customer.id, order: order.id };
     }
 
@@ -56,7 +63,7 @@ export function walletLedgerContract(makeStore: MakeStore): void {
       const first = await aCustomerWithOrder();
       const [product] = await insertProducts(store(), 1);
       const second = anOrder(first.customer, [lineOf(product!.id)]);
-      await store().orders.insert(second);
+      await insertOrders(store(), [second]);
 
       await store().ledger.append(entry(first.customer, 'ORDER_DEBIT', -1, first.order));
       await store().ledger.append(entry(first.customer, 'ORDER_DEBIT', -2, second.id));
@@ -159,6 +166,67 @@ export function walletLedgerContract(makeStore: MakeStore): void {
 
       expect(await store().customers.findById(customer)).toStrictEqual(before);
       expect(await store().ledgerEntries(customer)).toStrictEqual([debit]);
+    });
+
+    describe('appendMany', () => {
+      it('appends several entries in one call and keeps them as given', async () => {
+        const { customer, order } = await aCustomerWithOrder();
+        const other = await aCustomerWithOrder();
+        const entries = [
+          entry(customer, 'OPENING', 10_000, null, at(1)),
+          entry(other.customer, 'DEPOSIT', 7, null, at(2)),
+          entry(customer, 'ORDER_DEBIT', -2_599, order, at(3)),
+          entry(other.customer, 'ORDER_DEBIT', -1, other.order, at(4)),
+          entry(customer, 'ORDER_REFUND', 2_599, order, at(5)),
+          entry(customer, 'DEPOSIT', 1, null, at(6)),
+        ];
+
+        await store().ledger.appendMany(entries);
+
+        expect(await store().ledgerEntries(customer)).toStrictEqual(
+          entries.filter((e) => e.customerId === customer),
+        );
+        expect(await store().ledgerEntries(other.customer)).toStrictEqual([entries[1], entries[3]]);
+      });
+
+      it('refuses a list that repeats an order and kind within itself, appending none of it', async () => {
+        const { customer, order } = await aCustomerWithOrder();
+
+        await expect(
+          store().ledger.appendMany([
+            entry(customer, 'DEPOSIT', 5),
+            entry(customer, 'ORDER_DEBIT', -100, order),
+            entry(customer, 'ORDER_DEBIT', -1, order),
+          ]),
+        ).rejects.toThrow();
+
+        expect(await store().ledgerEntries(customer)).toEqual([]);
+      });
+
+      it('refuses a list with an order and kind already stored, appending none of it', async () => {
+        const { customer, order } = await aCustomerWithOrder();
+        const debit = entry(customer, 'ORDER_DEBIT', -100, order);
+        await store().ledger.append(debit);
+
+        await expect(
+          store().ledger.appendMany([
+            entry(customer, 'DEPOSIT', 5),
+            entry(customer, 'ORDER_REFUND', 100, order),
+            { ...debit, amount: -1 },
+          ]),
+        ).rejects.toThrow();
+
+        expect(await store().ledgerEntries(customer)).toStrictEqual([debit]);
+      });
+
+      it('appends nothing, and does not fail, for an empty list', async () => {
+        const { customer } = await aCustomerWithOrder();
+
+        await store().ledger.appendMany([]);
+        await store().unitOfWork.run((tx) => tx.ledger.appendMany([]));
+
+        expect(await store().ledgerEntries(customer)).toEqual([]);
+      });
     });
   });
 }

@@ -4,8 +4,7 @@ import { DepositFunds } from '../../src/application/customers/deposit-funds';
 import { GetCustomer } from '../../src/application/customers/get-customer';
 import { GetOrder } from '../../src/application/orders/get-order';
 import { PlaceOrder } from '../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
 import { CreateProduct } from '../../src/application/products/create-product';
 import { GetProduct } from '../../src/application/products/get-product';
@@ -127,7 +126,7 @@ describe('cancelling at the top of the number range', () => {
       items: [{ productId: productId(product.id), quantity: 2 }],
       idempotencyKey: null,
     });
-    await h.get(ProcessOrder).execute(order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     expect((await h.get(GetOrder).execute(order.id)).status).toBe('COMPLETED');
     return { customerId: customerId(customer.id), productId: productId(product.id), id: order.id };
   }
@@ -143,7 +142,7 @@ describe('cancelling at the top of the number range', () => {
   /** Accepted when requested, then applied at once. */
   async function expectCancelled(id: OrderId): Promise<void> {
     await h.get(RequestCancellation).execute(id);
-    await h.get(ProcessCancellation).execute(id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: id }]);
     expect((await h.get(GetOrder).execute(id)).status).toBe('CANCELLED');
   }
 

@@ -6,8 +6,7 @@ import { DepositFunds } from '../../src/application/customers/deposit-funds';
 import { ListCustomerOrders } from '../../src/application/customers/list-customer-orders';
 import { isTransient } from '../../src/application/errors';
 import { PlaceOrder } from '../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../src/application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
 import type { CustomerRepository } from '../../src/application/ports/customer-repository';
@@ -337,13 +336,18 @@ async function expectPublished(m: Model, r: Real, expected: ModelJob[]): Promise
   m.jobs.push(...expected);
 }
 
-/** Like the worker: a transient failure (a lost lock race) is tried again. */
-async function runJob(r: Real, job: ModelJob): Promise<void> {
-  const id = orderId(r.orderIds[job.order] as string);
+/**
+ * Runs the jobs as one batch. Like the worker: a transient failure (a lost lock race) is tried
+ * again.
+ */
+async function runJobs(r: Real, jobs: readonly ModelJob[]): Promise<void> {
+  const batch = jobs.map((job): OrderJob => ({
+    kind: job.kind,
+    orderId: orderId(r.orderIds[job.order] as string),
+  }));
   for (let attempt = 1; ; attempt += 1) {
     try {
-      if (job.kind === 'PLACE') await r.h.get(ProcessOrder).execute(id);
-      else await r.h.get(ProcessCancellation).execute(id);
+      await r.h.get(ProcessOrderJobs).execute(batch);
       return;
     } catch (error) {
       if (!isTransient(error) || attempt >= 5) throw error;
@@ -521,13 +525,33 @@ class ProcessJobsCommand implements Command {
       if (m.jobs.length === 0) break;
       const index = pick % m.jobs.length;
       const job = m.jobs[index] as ModelJob;
-      await runJob(r, job);
+      await runJobs(r, [job]);
       applyJob(m, job);
       if (!redeliver) m.jobs.splice(index, 1);
       await checkState(m, r);
     }
   }
   toString = () => `processJobs(${JSON.stringify(this.steps)})`;
+}
+
+/**
+ * The worker settles waiting jobs (possibly the same one more than once) in one transaction: the
+ * outcome must be theirs one after the other, in the order given; a job it keeps is delivered
+ * again later.
+ */
+class ProcessBatchCommand implements Command {
+  constructor(readonly steps: readonly { pick: number; redeliver: boolean }[]) {}
+  check = (m: Readonly<Model>) => m.jobs.length > 0;
+  async run(m: Model, r: Real): Promise<void> {
+    const picked = this.steps.map((step) => ({ ...step, index: step.pick % m.jobs.length }));
+    const jobs = picked.map(({ index }) => m.jobs[index] as ModelJob);
+    await runJobs(r, jobs);
+    for (const job of jobs) applyJob(m, job);
+    const acknowledged = new Set(picked.filter((p) => !p.redeliver).map((p) => p.index));
+    m.jobs = m.jobs.filter((_job, i) => !acknowledged.has(i));
+    await checkState(m, r);
+  }
+  toString = () => `processBatch(${JSON.stringify(this.steps)})`;
 }
 
 /**
@@ -545,7 +569,7 @@ class ProcessTwoAtOnceCommand implements Command {
     const b = this.second % m.jobs.length;
     const jobA = m.jobs[a] as ModelJob;
     const jobB = m.jobs[b] as ModelJob;
-    await Promise.all([runJob(r, jobA), runJob(r, jobB)]);
+    await Promise.all([runJobs(r, [jobA]), runJobs(r, [jobB])]);
 
     const outcomes = [
       [jobA, jobB],
@@ -592,9 +616,11 @@ export function orderCommands(maxCommands: number): fc.Arbitrary<Iterable<Comman
       fc.option(fc.constantFrom('key-a', 'key-b'), { freq: 3 }),
     )
     .map(([c, lines, key]) => new PlaceOrderCommand(c, lines, key));
-  const processJobs = fc
-    .array(fc.record({ pick: fc.nat(), redeliver: fc.boolean() }), { minLength: 1, maxLength: 4 })
-    .map((steps) => new ProcessJobsCommand(steps));
+  const steps = fc.array(fc.record({ pick: fc.nat(), redeliver: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 4,
+  });
+  const processJobs = steps.map((picks) => new ProcessJobsCommand(picks));
   // fc.commands picks uniformly: placing and processing are listed twice to happen more often.
   return fc.commands(
     [
@@ -609,6 +635,7 @@ export function orderCommands(maxCommands: number): fc.Arbitrary<Iterable<Comman
       index.map((o) => new RequestCancellationCommand(o)),
       processJobs,
       processJobs,
+      steps.map((picks) => new ProcessBatchCommand(picks)),
       fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => new ProcessTwoAtOnceCommand(a, b)),
       fc.constant(new RepublishCommand()),
     ],

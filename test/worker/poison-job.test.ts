@@ -4,7 +4,7 @@ import { bullmqJobId } from '../../src/adapters/queue/bullmq/bullmq-order-queue'
 import type { InProcessOrderQueue } from '../../src/adapters/queue/in-process/in-process-order-queue';
 import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { RunningWorker } from '../../src/adapters/worker/order-worker';
-import type { ProcessOrder } from '../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
 import type { OrderJob } from '../../src/application/ports/order-queue';
 import { orderId } from '../../src/domain/shared/ids';
@@ -100,7 +100,7 @@ describe.each<QueueDriver>(['bullmq', 'rabbitmq', 'memory'])('a poison job on %s
     if (driver !== 'memory') await dropQueue(driver, queueName);
   });
 
-  it('is retried JOB_MAX_ATTEMPTS times, dead-lettered, logged and counted; its order FAILS', async () => {
+  it('is retried JOB_MAX_ATTEMPTS times, dead-lettered, logged and counted; its order FAILS, the others complete', async () => {
     const logger = new RecordingLogger();
     svc = await composeProcess(
       {
@@ -111,28 +111,41 @@ describe.each<QueueDriver>(['bullmq', 'rabbitmq', 'memory'])('a poison job on %s
       },
       logger,
     );
-    const attempts: string[] = [];
+    const ids = await shop(svc, { balance: 10_000, price: 100, stock: 10 });
+    const quantities = [1, 2, 3];
+    const healthy = [await placeOrder(svc, ids, quantities[0]!)];
+    const id = await placeOrder(svc, ids, 2);
+    for (const quantity of quantities.slice(1)) healthy.push(await placeOrder(svc, ids, quantity));
+    const real = svc.container.get(ProcessOrderJobs);
+    // Every batch the poisoned job is in fails; the others in it must still complete.
+    const poisonedRuns: string[][] = [];
     const poisoned = {
-      execute: async (id: string) => {
-        attempts.push(id);
+      execute: async (jobs: readonly OrderJob[]) => {
+        if (!jobs.some((job) => job.orderId === id)) return real.execute(jobs);
+        poisonedRuns.push(jobs.map((job) => job.orderId));
         throw new Error('this order cannot be processed');
       },
-    } as unknown as ProcessOrder;
-    worker = await startWorker(svc, logger, { processOrder: poisoned }, 2);
-    const ids = await shop(svc, { balance: 10_000, price: 100, stock: 10 });
+    } as unknown as ProcessOrderJobs;
+    // One batch at a time, so that jobs delivered meanwhile share the next one.
+    worker = await startWorker(
+      svc,
+      logger,
+      { processOrderJobs: poisoned },
+      { concurrency: 4, batching: { maxSize: 4, maxInFlight: 1 } },
+    );
 
-    const id = await placeOrder(svc, ids, 2);
-
-    await eventually(async () =>
+    await eventually(async () => {
       expect(await readOrder(svc, id)).toMatchObject({
         status: 'FAILED',
         failureReason: 'PROCESSING_ERROR',
         total: null,
-      }),
-    );
-    expect(attempts).toEqual(Array(MAX_ATTEMPTS).fill(id));
+      });
+      for (const other of healthy) expect((await readOrder(svc, other)).status).toBe('COMPLETED');
+    });
+    // Each delivery ends with the job run on its own, whatever batch it was first part of.
+    expect(poisonedRuns.filter((run) => run.length === 1)).toEqual(Array(MAX_ATTEMPTS).fill([id]));
     expect(worker.stats()).toEqual({
-      processed: 0,
+      processed: healthy.length,
       failed: MAX_ATTEMPTS,
       deadLettered: 1,
     });
@@ -150,8 +163,9 @@ describe.each<QueueDriver>(['bullmq', 'rabbitmq', 'memory'])('a poison job on %s
     expect(
       logger.lines.filter((line) => line.message === 'order job failed; it will be retried'),
     ).toHaveLength(MAX_ATTEMPTS);
-    expect(await balanceOf(svc, ids.customerId)).toBe(10_000);
-    expect(await stockOf(svc, ids.productId)).toBe(10);
+    const units = quantities.reduce((sum, quantity) => sum + quantity, 0);
+    expect(await balanceOf(svc, ids.customerId)).toBe(10_000 - 100 * units);
+    expect(await stockOf(svc, ids.productId)).toBe(10 - units);
   });
 });
 
@@ -216,7 +230,9 @@ describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])(
       const [one, two] = await Promise.all([newProcess(), newProcess()]);
       workers.push(
         ...(await Promise.all(
-          [one, two].map((svc) => startWorker(svc as ServiceProcess, silentLogger, {}, 4)),
+          [one, two].map((svc) =>
+            startWorker(svc as ServiceProcess, silentLogger, {}, { concurrency: 4 }),
+          ),
         )),
       );
 

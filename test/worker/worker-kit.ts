@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import {
   startOrderWorker,
   type OrderWorkerDependencies,
+  type OrderWorkerOptions,
   type RunningWorker,
 } from '../../src/adapters/worker/order-worker';
 import { CreateCustomer } from '../../src/application/customers/create-customer';
 import { FailDeadLetteredOrder } from '../../src/application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../../src/application/orders/get-order';
 import { PlaceOrder } from '../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../src/application/orders/republish-stalled-work';
 import type { CustomerRepository } from '../../src/application/ports/customer-repository';
 import type { Logger } from '../../src/application/ports/logger';
@@ -75,25 +75,29 @@ export async function composeProcess(
   };
 }
 
-/** Starts the order worker of `svc`, with any use case replaced. */
+/** Starts the order worker of `svc`, with any use case or option replaced. */
 export function startWorker(
   svc: ServiceProcess,
   logger: Logger,
   overrides: Partial<OrderWorkerDependencies> = {},
-  concurrency = svc.config.worker.concurrency,
+  options: Partial<Pick<OrderWorkerOptions, 'concurrency' | 'batching'>> = {},
 ): Promise<RunningWorker> {
   const { container } = svc;
   return startOrderWorker(
     {
       queue: svc.queue,
-      processOrder: container.get(ProcessOrder),
-      processCancellation: container.get(ProcessCancellation),
+      processOrderJobs: container.get(ProcessOrderJobs),
       failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
       republishStalledWork: container.get(RepublishStalledWork),
       logger,
       ...overrides,
     },
-    { concurrency, republishIntervalMs: svc.config.worker.republish.intervalMs },
+    {
+      concurrency: svc.config.worker.concurrency,
+      batching: svc.config.worker.batching,
+      republishIntervalMs: svc.config.worker.republish.intervalMs,
+      ...options,
+    },
   );
 }
 

@@ -1,22 +1,24 @@
 import { isTransient } from '../../application/errors';
 import type { FailDeadLetteredOrder } from '../../application/orders/fail-dead-lettered-order';
-import type { ProcessCancellation } from '../../application/orders/process-cancellation';
-import type { ProcessOrder } from '../../application/orders/process-order';
+import type { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
 import type { OrderJob, OrderQueue } from '../../application/ports/order-queue';
+import { Batcher, succeeded, type BatchOptions } from '../../application/shared/batcher';
 
 export interface OrderWorkerDependencies {
   queue: OrderQueue;
-  processOrder: ProcessOrder;
-  processCancellation: ProcessCancellation;
+  processOrderJobs: ProcessOrderJobs;
   failDeadLetteredOrder: FailDeadLetteredOrder;
   republishStalledWork: RepublishStalledWork;
   logger: Logger;
 }
 
 export interface OrderWorkerOptions {
+  /** Deliveries in flight at once: the most jobs the batches can draw on. */
   concurrency: number;
+  /** How the deliveries in flight are grouped into transactions. */
+  batching: BatchOptions;
   republishIntervalMs: number;
 }
 
@@ -43,9 +45,10 @@ export interface RunningWorker {
 }
 
 /**
- * Drives the order use cases from the queue. A stock or funds failure is a result (the order
- * becomes FAILED), so a rejected job means an error: it is retried by the queue with backoff and
- * dead-lettered when it keeps failing.
+ * Drives the order use cases from the queue. Jobs delivered at the same time are settled in one
+ * transaction, and each is acknowledged once it committed. A stock or funds failure is a result
+ * (the order becomes FAILED), so a rejected job means an error: it is retried by the queue with
+ * backoff and dead-lettered when it keeps failing.
  */
 export async function startOrderWorker(
   deps: OrderWorkerDependencies,
@@ -53,10 +56,13 @@ export async function startOrderWorker(
 ): Promise<RunningWorker> {
   const { logger } = deps;
   const counts: WorkerStats = { processed: 0, failed: 0, deadLettered: 0 };
+  const batches = new Batcher<OrderJob, void>(async (jobs) => {
+    await deps.processOrderJobs.execute(jobs);
+    return jobs.map(() => succeeded(undefined));
+  }, options.batching);
   const handle = async (job: OrderJob): Promise<void> => {
     try {
-      if (job.kind === 'PLACE') await deps.processOrder.execute(job.orderId);
-      else await deps.processCancellation.execute(job.orderId);
+      await batches.submit(job);
       counts.processed += 1;
     } catch (error) {
       counts.failed += 1;

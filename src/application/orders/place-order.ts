@@ -9,6 +9,7 @@ import type { Logger } from '../ports/logger';
 import type { OrderQueue } from '../ports/order-queue';
 import type { OrderRepository } from '../ports/order-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
+import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import type { AdmissionControl } from './admission-control';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -27,9 +28,12 @@ export interface PlaceOrderResult {
 /**
  * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
  * Once stored it is never lost: a failed publish is covered by the re-publisher. The insert itself
- * refuses unknown customers and products, so accepting costs no read beforehand.
+ * refuses unknown customers and products, so accepting costs no read beforehand. Orders placed at
+ * the same time are stored in one transaction and published together (see Batcher).
  */
 export class PlaceOrder {
+  private readonly intake: Batcher<Order, void>;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly orders: OrderRepository,
@@ -38,7 +42,10 @@ export class PlaceOrder {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+    batching: BatchOptions,
+  ) {
+    this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
+  }
 
   async execute(input: PlaceOrderInput): Promise<PlaceOrderResult> {
     const fingerprint = input.idempotencyKey
@@ -60,7 +67,7 @@ export class PlaceOrder {
     await this.admission.admit();
 
     try {
-      await this.uow.run((tx) => tx.orders.insert(order));
+      await this.intake.submit(order);
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTakenError) || !input.idempotencyKey) throw error;
       const earlier = await this.replay(input.customerId, input.idempotencyKey, fingerprint);
@@ -68,13 +75,23 @@ export class PlaceOrder {
       return earlier;
     }
 
-    await this.queue.publish([{ kind: 'PLACE', orderId: order.id }]).catch((error: unknown) => {
-      this.logger.warn('order stored but not published; the re-publisher will retry', {
-        orderId: order.id,
-        error: String(error),
-      });
-    });
     return { order, replayed: false };
+  }
+
+  private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
+    const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
+    const stored = orders.filter((_, index) => refused[index] === null);
+    if (stored.length > 0) {
+      await this.queue
+        .publish(stored.map((order) => ({ kind: 'PLACE', orderId: order.id })))
+        .catch((error: unknown) => {
+          this.logger.warn('orders stored but not published; the re-publisher will retry', {
+            orderIds: stored.map((order) => order.id),
+            error: String(error),
+          });
+        });
+    }
+    return refused.map((error) => (error ? failed(error) : succeeded(undefined)));
   }
 
   private async replay(

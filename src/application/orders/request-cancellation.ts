@@ -1,35 +1,67 @@
 import { requestCancellation } from '../../domain/order/cancel-order';
 import type { Order } from '../../domain/order/order';
-import { NotFoundError } from '../../domain/shared/domain-error';
+import { DomainError, NotFoundError } from '../../domain/shared/domain-error';
 import type { OrderId } from '../../domain/shared/ids';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { OrderQueue } from '../ports/order-queue';
 import type { UnitOfWork } from '../ports/unit-of-work';
+import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 
-/** Records the request durably, publishes it, and answers without waiting for the worker. */
+/**
+ * Records the request durably, publishes it, and answers without waiting for the worker. Requests
+ * made at the same time are recorded in one transaction and published together (see Batcher).
+ */
 export class RequestCancellation {
+  private readonly requests: Batcher<OrderId, Order>;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly queue: OrderQueue,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+    batching: BatchOptions,
+  ) {
+    this.requests = new Batcher((ids) => this.recordAndPublish(ids), batching);
+  }
 
-  async execute(id: OrderId): Promise<Order> {
-    const order = await this.uow.run(async (tx) => {
-      const current = await tx.orders.lockById(id);
-      if (!current) throw new NotFoundError('Order', id);
-      const requested = requestCancellation(current, this.clock.now());
-      if (requested !== current) await tx.orders.update(requested);
-      return requested;
-    });
-    await this.queue.publish([{ kind: 'CANCEL', orderId: id }]).catch((error: unknown) => {
-      this.logger.warn('cancellation stored but not published; the re-publisher will retry', {
-        orderId: id,
-        error: String(error),
+  execute(id: OrderId): Promise<Order> {
+    return this.requests.submit(id);
+  }
+
+  private async recordAndPublish(ids: readonly OrderId[]): Promise<Outcome<Order>[]> {
+    const outcomes = await this.uow.run(async (tx) => {
+      const orders = new Map((await tx.orders.lockMany(ids)).map((order) => [order.id, order]));
+      const changed = new Map<OrderId, Order>();
+      const now = this.clock.now();
+      const results = ids.map((id): Outcome<Order> => {
+        const order = orders.get(id);
+        if (!order) return failed(new NotFoundError('Order', id));
+        try {
+          const requested = requestCancellation(order, now);
+          orders.set(id, requested);
+          if (requested !== order) changed.set(id, requested);
+          return succeeded(requested);
+        } catch (error) {
+          if (error instanceof DomainError) return failed(error);
+          throw error;
+        }
       });
+      await tx.orders.updateMany([...changed.values()]);
+      return results;
     });
-    return order;
+
+    const requested = [...new Set(ids.filter((_, index) => outcomes[index]?.ok))];
+    if (requested.length > 0) {
+      await this.queue
+        .publish(requested.map((orderId) => ({ kind: 'CANCEL', orderId })))
+        .catch((error: unknown) => {
+          this.logger.warn('cancellations stored but not published; the re-publisher will retry', {
+            orderIds: requested,
+            error: String(error),
+          });
+        });
+    }
+    return outcomes;
   }
 }

@@ -1,4 +1,5 @@
 import type { Order } from '../../domain/order/order';
+import type { DomainError } from '../../domain/shared/domain-error';
 import type { CustomerId, OrderId } from '../../domain/shared/ids';
 import type { Page, PageRequest } from '../../domain/shared/page';
 import type { OrderJob } from './order-queue';
@@ -8,22 +9,29 @@ export interface OrderRepository {
   findById(id: OrderId): Promise<Order | null>;
   /** Inside a transaction: reads the order (with items) and locks its row until commit. */
   lockById(id: OrderId): Promise<Order | null>;
+  /**
+   * Inside a transaction: reads and locks the orders (with items) in ascending id order, the
+   * global lock order for order rows. Absent ids are left out.
+   */
+  lockMany(ids: readonly OrderId[]): Promise<Order[]>;
   findByIdempotencyKey(customerId: CustomerId, key: string): Promise<Order | null>;
   /** Newest first, keyset-paginated. */
   listByCustomer(customerId: CustomerId, page: PageRequest): Promise<Page<Order>>;
   /**
-   * Stores the order and its items, checking its references as it does (no read beforehand):
-   * throws UnknownProductError when an item names no existing product (details
-   * `items.<index>.productId`, in item order), else UnknownCustomerError (`customerId`) when the
-   * customer does not exist, else IdempotencyKeyTakenError on a duplicate key. Stores nothing
-   * when it throws.
+   * Stores the orders and their items together, checking their references as it does (no read
+   * beforehand). Answers one entry per order, in order: null when it was stored, else why it was
+   * not: UnknownProductError when an item names no existing product (details
+   * `items.<index>.productId`, in item order), else UnknownCustomerError (`customerId`). Throws
+   * IdempotencyKeyTakenError, storing none of them, when a (customer, key) pair is taken.
    */
-  insert(order: Order): Promise<void>;
+  insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]>;
   /**
    * Writes status, total, failureReason, cancelRequestedAt, updatedAt and items' unit prices,
    * together (one statement in the MySQL store).
    */
   update(order: Order): Promise<void>;
+  /** `update` for several orders (each named once) together: one statement in the MySQL store. */
+  updateMany(orders: readonly Order[]): Promise<void>;
   /**
    * Work that should have been done by now: PENDING orders created before `before` (a PLACE job)
    * and cancellations requested before `before` whose order is still PENDING or COMPLETED (a

@@ -1,5 +1,8 @@
 import type { Container, ServiceIdentifier } from 'inversify';
 import type { Clock } from '../../application/ports/clock';
+import type { IdGenerator } from '../../application/ports/id-generator';
+import type { Logger } from '../../application/ports/logger';
+import type { UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import type { OrderRepository } from '../../application/ports/order-repository';
 import { CreateCustomer } from '../../application/customers/create-customer';
@@ -10,8 +13,7 @@ import { AdmissionControl } from '../../application/orders/admission-control';
 import { FailDeadLetteredOrder } from '../../application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../../application/orders/get-order';
 import { PlaceOrder } from '../../application/orders/place-order';
-import { ProcessCancellation } from '../../application/orders/process-cancellation';
-import { ProcessOrder } from '../../application/orders/process-order';
+import { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../application/orders/request-cancellation';
 import type { HealthCheck } from '../../application/ports/health-check';
@@ -55,29 +57,37 @@ export function bindUseCases(container: Container, config: AppConfig): void {
       (queue: OrderQueue, clock: Clock) => new AdmissionControl(queue, clock, config.admission),
       [T.OrderQueue, T.Clock],
     );
-  bind(PlaceOrder, (...a) => new PlaceOrder(...a), [
-    T.UnitOfWork,
-    T.OrderRepository,
-    T.OrderQueue,
-    AdmissionControl,
-    T.IdGenerator,
-    T.Clock,
-    T.Logger,
-  ]);
+  container
+    .bind(PlaceOrder)
+    .toResolvedValue(
+      (
+        uow: UnitOfWork,
+        orders: OrderRepository,
+        queue: OrderQueue,
+        admission: AdmissionControl,
+        ids: IdGenerator,
+        clock: Clock,
+        logger: Logger,
+      ) => new PlaceOrder(uow, orders, queue, admission, ids, clock, logger, config.apiBatching),
+      [
+        T.UnitOfWork,
+        T.OrderRepository,
+        T.OrderQueue,
+        AdmissionControl,
+        T.IdGenerator,
+        T.Clock,
+        T.Logger,
+      ],
+    );
   bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
-  bind(RequestCancellation, (...a) => new RequestCancellation(...a), [
-    T.UnitOfWork,
-    T.OrderQueue,
-    T.Clock,
-    T.Logger,
-  ]);
-  bind(ProcessOrder, (...a) => new ProcessOrder(...a), [
-    T.UnitOfWork,
-    T.ProductCache,
-    T.Clock,
-    T.Logger,
-  ]);
-  bind(ProcessCancellation, (...a) => new ProcessCancellation(...a), [
+  container
+    .bind(RequestCancellation)
+    .toResolvedValue(
+      (uow: UnitOfWork, queue: OrderQueue, clock: Clock, logger: Logger) =>
+        new RequestCancellation(uow, queue, clock, logger, config.apiBatching),
+      [T.UnitOfWork, T.OrderQueue, T.Clock, T.Logger],
+    );
+  bind(ProcessOrderJobs, (...a) => new ProcessOrderJobs(...a), [
     T.UnitOfWork,
     T.ProductCache,
     T.Clock,

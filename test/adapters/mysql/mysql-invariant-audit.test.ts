@@ -14,8 +14,7 @@ import { CreateCustomer } from '../../../src/application/customers/create-custom
 import { DepositFunds } from '../../../src/application/customers/deposit-funds';
 import { FailDeadLetteredOrder } from '../../../src/application/orders/fail-dead-lettered-order';
 import { PlaceOrder } from '../../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import { CreateProduct } from '../../../src/application/products/create-product';
 import { UpdateProduct } from '../../../src/application/products/update-product';
@@ -81,15 +80,15 @@ async function runTraffic(h: Harness): Promise<Traffic> {
   const deadLettered = await place(bob, [[bulb, 1]]);
   const withdrawn = await place(bob, [[shade, 2]]);
   for (const id of [completed, reversed, noStock, noFunds]) {
-    await h.get(ProcessOrder).execute(id);
-    await h.get(ProcessOrder).execute(id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: id }]);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: id }]);
   }
   await h.get(FailDeadLetteredOrder).execute(deadLettered);
   await h.get(RequestCancellation).execute(withdrawn);
-  await h.get(ProcessCancellation).execute(withdrawn);
+  await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: withdrawn }]);
   await h.get(RequestCancellation).execute(reversed);
-  await h.get(ProcessCancellation).execute(reversed);
-  await h.get(ProcessCancellation).execute(reversed);
+  await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: reversed }]);
+  await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: reversed }]);
   await h.get(UpdateProduct).execute(lamp, { stock: 10 });
   const pending = await place(bob, [[bulb, 1]]);
   return {

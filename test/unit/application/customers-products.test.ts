@@ -4,8 +4,7 @@ import { GetCustomer } from '../../../src/application/customers/get-customer';
 import { ListCustomerOrders } from '../../../src/application/customers/list-customer-orders';
 import { GetOrder } from '../../../src/application/orders/get-order';
 import { PlaceOrder } from '../../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import type { ProductCache } from '../../../src/application/ports/product-cache';
 import { TOKENS } from '../../../src/application/ports/tokens';
@@ -54,14 +53,14 @@ describe('customer and product use cases', () => {
         items: [{ productId: product.id, quantity: 2 }],
         idempotencyKey: null,
       });
-      await h.get(ProcessOrder).execute(order.id);
+      await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
       expect((await h.get(GetOrder).execute(order.id)).status).toBe('COMPLETED');
       return { customer: customer.id, product: product.id, order: order.id };
     }
 
     async function cancel(id: OrderId): Promise<void> {
       await h.get(RequestCancellation).execute(id);
-      await h.get(ProcessCancellation).execute(id);
+      await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: id }]);
       expect((await h.get(GetOrder).execute(id)).status).toBe('CANCELLED');
     }
 

@@ -2,8 +2,7 @@ import { MemoryStore } from '../../../src/adapters/persistence/memory/memory-sto
 import { CreateCustomer } from '../../../src/application/customers/create-customer';
 import { FailDeadLetteredOrder } from '../../../src/application/orders/fail-dead-lettered-order';
 import { PlaceOrder } from '../../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import { TOKENS } from '../../../src/application/ports/tokens';
 import { CreateProduct } from '../../../src/application/products/create-product';
@@ -116,8 +115,8 @@ describe('stock movements written by the use cases', () => {
       [bulb, 4],
     ]);
 
-    await h.get(ProcessOrder).execute(order);
-    await h.get(ProcessOrder).execute(order);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order }]);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order }]);
 
     expect(since(3)).toEqual([
       { productId: lamp, orderId: order, kind: 'ORDER', quantity: -2 },
@@ -128,12 +127,12 @@ describe('stock movements written by the use cases', () => {
 
   it('records one ORDER_CANCEL of +quantity per item when a completed order is cancelled, once', async () => {
     const order = await place([[lamp, 3]]);
-    await h.get(ProcessOrder).execute(order);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order }]);
     await h.get(RequestCancellation).execute(order);
 
     await Promise.all([
-      h.get(ProcessCancellation).execute(order),
-      h.get(ProcessCancellation).execute(order),
+      h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order }]),
+      h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order }]),
     ]);
 
     expect(since(2)).toEqual([
@@ -146,13 +145,13 @@ describe('stock movements written by the use cases', () => {
 
   it('records nothing for failed orders and for orders cancelled while PENDING', async () => {
     const tooMany = await place([[lamp, 6]]);
-    await h.get(ProcessOrder).execute(tooMany);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: tooMany }]);
     const dead = await place([[lamp, 1]]);
     await h.get(FailDeadLetteredOrder).execute(dead);
     const withdrawn = await place([[lamp, 1]]);
     await h.get(RequestCancellation).execute(withdrawn);
-    await h.get(ProcessCancellation).execute(withdrawn);
-    await h.get(ProcessOrder).execute(withdrawn);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: withdrawn }]);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: withdrawn }]);
 
     expect(since(2)).toEqual([]);
     expect(store.tables.products.get(lamp)?.stock).toBe(5);

@@ -4,8 +4,7 @@ import { BacklogFullError } from '../../../src/application/errors';
 import { FailDeadLetteredOrder } from '../../../src/application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../../../src/application/orders/get-order';
 import { PlaceOrder, type PlaceOrderInput } from '../../../src/application/orders/place-order';
-import { ProcessCancellation } from '../../../src/application/orders/process-cancellation';
-import { ProcessOrder } from '../../../src/application/orders/process-order';
+import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../../src/application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
@@ -132,8 +131,8 @@ describe('order use cases', () => {
 
   it('completes an order once, however often its job is delivered', async () => {
     const { order } = await place();
-    await h.get(ProcessOrder).execute(order.id);
-    await h.get(ProcessOrder).execute(order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     expect(await orderOf(order.id)).toMatchObject({
       status: 'COMPLETED',
       total: 600,
@@ -145,7 +144,7 @@ describe('order use cases', () => {
 
   it('fails an order that lacks stock, and one that lacks funds, changing nothing', async () => {
     const tooMany = await place({ items: [{ productId: productId(widget), quantity: 4 }] });
-    await h.get(ProcessOrder).execute(tooMany.order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: tooMany.order.id }]);
     expect(await orderOf(tooMany.order.id)).toMatchObject({
       status: 'FAILED',
       failureReason: 'INSUFFICIENT_STOCK',
@@ -153,7 +152,7 @@ describe('order use cases', () => {
 
     const gold = (await h.get(CreateProduct).execute({ name: 'Gold', price: 5000, stock: 9 })).id;
     const tooDear = await place({ items: [{ productId: productId(gold), quantity: 1 }] });
-    await h.get(ProcessOrder).execute(tooDear.order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: tooDear.order.id }]);
     expect(await orderOf(tooDear.order.id)).toMatchObject({
       status: 'FAILED',
       failureReason: 'INSUFFICIENT_FUNDS',
@@ -165,15 +164,15 @@ describe('order use cases', () => {
   it('shows the new stock on the cached read path once an order completes', async () => {
     expect(await stock()).toBe(3);
     const { order } = await place();
-    await h.get(ProcessOrder).execute(order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     expect(await stock()).toBe(1);
   });
 
   it('cancels a pending order with nothing applied, even if its PLACE job runs later', async () => {
     const { order } = await place();
     await h.get(RequestCancellation).execute(order.id);
-    await h.get(ProcessOrder).execute(order.id);
-    await h.get(ProcessCancellation).execute(order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order.id }]);
     expect((await orderOf(order.id)).status).toBe('CANCELLED');
     expect(await balance()).toBe(1000);
     expect(await stock()).toBe(3);
@@ -181,14 +180,14 @@ describe('order use cases', () => {
 
   it('refunds and restocks a completed order exactly once', async () => {
     const { order } = await place();
-    await h.get(ProcessOrder).execute(order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     await Promise.all([
       h.get(RequestCancellation).execute(order.id),
       h.get(RequestCancellation).execute(order.id),
     ]);
     await Promise.all([
-      h.get(ProcessCancellation).execute(order.id),
-      h.get(ProcessCancellation).execute(order.id),
+      h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order.id }]),
+      h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order.id }]),
     ]);
     expect((await orderOf(order.id)).status).toBe('CANCELLED');
     expect(await balance()).toBe(1000);
@@ -200,7 +199,7 @@ describe('order use cases', () => {
 
   it('refuses to cancel a failed order', async () => {
     const { order } = await place({ items: [{ productId: productId(widget), quantity: 4 }] });
-    await h.get(ProcessOrder).execute(order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(
       OrderNotCancellableError,
     );
@@ -209,7 +208,7 @@ describe('order use cases', () => {
   it('re-publishes work that has waited longer than the threshold, and only that', async () => {
     const old = await place();
     const completed = await place({ items: [{ productId: productId(widget), quantity: 1 }] });
-    await h.get(ProcessOrder).execute(completed.order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: completed.order.id }]);
     await h.get(RequestCancellation).execute(completed.order.id);
     await publishedJobs(h.queue);
     h.clock.advance(10_000);
@@ -236,7 +235,7 @@ describe('order use cases', () => {
     });
 
     const done = await place({ items: [{ productId: productId(widget), quantity: 1 }] });
-    await h.get(ProcessOrder).execute(done.order.id);
+    await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: done.order.id }]);
     await h.get(FailDeadLetteredOrder).execute(done.order.id);
     expect((await orderOf(done.order.id)).status).toBe('COMPLETED');
   });

@@ -32,6 +32,23 @@ describe('loadConfig', () => {
     });
   });
 
+  it('batches 32 jobs per worker transaction and 100 API writes, with 64 jobs in flight', () => {
+    expect(loadConfig({})).toMatchObject({
+      worker: { concurrency: 64, batching: { maxSize: 32, maxInFlight: 2 } },
+      apiBatching: { maxSize: 100, maxInFlight: 4 },
+    });
+  });
+
+  it.each(['1', '1000'])('accepts batch sizes of %s', (size) => {
+    const config = loadConfig({ WORKER_BATCH_SIZE: size, API_BATCH_SIZE: size });
+    expect(config.worker.batching).toEqual({ maxSize: Number(size), maxInFlight: 2 });
+    expect(config.apiBatching).toEqual({ maxSize: Number(size), maxInFlight: 4 });
+  });
+
+  it('accepts up to 1024 jobs in flight', () => {
+    expect(loadConfig({ WORKER_CONCURRENCY: '1024' }).worker.concurrency).toBe(1024);
+  });
+
   it('defaults the queue to BullMQ when only Redis is configured', () => {
     expect(loadConfig({ REDIS_URL: 'redis://localhost:6379' }).queue.driver).toBe('bullmq');
   });
@@ -47,6 +64,14 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://h/db' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ WORKER_CONCURRENCY: '0' }, 'WORKER_CONCURRENCY'],
+    [{ WORKER_CONCURRENCY: '1025' }, 'WORKER_CONCURRENCY'],
+    [{ WORKER_BATCH_SIZE: '0' }, 'WORKER_BATCH_SIZE'],
+    [{ WORKER_BATCH_SIZE: '1001' }, 'WORKER_BATCH_SIZE'],
+    [{ WORKER_BATCH_SIZE: '2.5' }, 'WORKER_BATCH_SIZE'],
+    [{ WORKER_BATCH_SIZE: 'many' }, 'WORKER_BATCH_SIZE'],
+    [{ API_BATCH_SIZE: '0' }, 'API_BATCH_SIZE'],
+    [{ API_BATCH_SIZE: '1001' }, 'API_BATCH_SIZE'],
+    [{ API_BATCH_SIZE: '-5' }, 'API_BATCH_SIZE'],
   ])('refuses %p, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

@@ -5,6 +5,7 @@ import type { Order } from '../../../domain/order/order';
 import { SUPPLY_KINDS, type InventoryMovement } from '../../../domain/product/inventory-movement';
 import type { Product } from '../../../domain/product/product';
 import { unknownProductsError } from '../../../domain/product/product.errors';
+import type { DomainError } from '../../../domain/shared/domain-error';
 import type { CustomerId, OrderId, ProductId } from '../../../domain/shared/ids';
 import {
   compareNewestFirst,
@@ -57,6 +58,10 @@ export class MemoryCustomerRepository implements CustomerRepository {
     return this.findById(id);
   }
 
+  async lockMany(ids: readonly CustomerId[]): Promise<Customer[]> {
+    return [...new Set(ids)].sort().flatMap((id) => this.view.get('customers', id) ?? []);
+  }
+
   async insert(customer: Customer): Promise<void> {
     checkNonNegative(customer.balance, 'balance');
     checkNewId(this.view, 'customers', customer.id);
@@ -76,6 +81,12 @@ export class MemoryCustomerRepository implements CustomerRepository {
       balance: customer.balance,
       updatedAt: customer.updatedAt,
     });
+  }
+
+  /** Checks every row before writing any, as one UPDATE fails or succeeds whole. */
+  async updateMany(customers: readonly Customer[]): Promise<void> {
+    for (const customer of customers) checkNonNegative(customer.balance, 'balance');
+    for (const customer of customers) await this.update(customer);
   }
 }
 
@@ -143,6 +154,10 @@ export class MemoryOrderRepository implements OrderRepository {
     return this.findById(id);
   }
 
+  async lockMany(ids: readonly OrderId[]): Promise<Order[]> {
+    return [...new Set(ids)].sort().flatMap((id) => this.view.get('orders', id) ?? []);
+  }
+
   async findByIdempotencyKey(customerId: CustomerId, key: string): Promise<Order | null> {
     return (
       this.view
@@ -158,25 +173,39 @@ export class MemoryOrderRepository implements OrderRepository {
     );
   }
 
-  /** Refuses unknown products, then an unknown customer, in the MySQL store's order. */
-  async insert(order: Order): Promise<void> {
-    checkNewId(this.view, 'orders', order.id);
-    const productIds = order.items.map((item) => item.productId);
-    const unknown = unknownProductsError(
-      productIds,
-      new Set(productIds.filter((id) => this.view.get('products', id))),
-    );
-    if (unknown) throw unknown;
-    if (!this.view.get('customers', order.customerId)) {
-      throw new UnknownCustomerError('customerId');
+  /**
+   * Refuses unknown products, then an unknown customer, in the MySQL store's order, per order;
+   * a taken idempotency key (stored, or earlier in the list) stores none of them.
+   */
+  async insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]> {
+    if (new Set(orders.map((order) => order.id)).size < orders.length) {
+      throw new Error('PRIMARY KEY failed: the same order twice');
     }
-    if (
-      order.idempotencyKey &&
-      (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey))
-    ) {
-      throw new IdempotencyKeyTakenError();
+    const outcomes = orders.map((order): DomainError | null => {
+      checkNewId(this.view, 'orders', order.id);
+      const productIds = order.items.map((item) => item.productId);
+      const unknown = unknownProductsError(
+        productIds,
+        new Set(productIds.filter((id) => this.view.get('products', id))),
+      );
+      if (unknown) return unknown;
+      return this.view.get('customers', order.customerId)
+        ? null
+        : new UnknownCustomerError('customerId');
+    });
+    const stored = orders.filter((_, index) => outcomes[index] === null);
+    const keys = new Set<string>();
+    for (const order of stored) {
+      if (!order.idempotencyKey) continue;
+      const key = JSON.stringify([order.customerId, order.idempotencyKey]);
+      const taken =
+        keys.has(key) ||
+        (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey)) !== null;
+      if (taken) throw new IdempotencyKeyTakenError();
+      keys.add(key);
     }
-    this.view.put('orders', order);
+    for (const order of stored) this.view.put('orders', order);
+    return outcomes;
   }
 
   /**
@@ -201,6 +230,10 @@ export class MemoryOrderRepository implements OrderRepository {
     });
   }
 
+  async updateMany(orders: readonly Order[]): Promise<void> {
+    for (const order of orders) await this.update(order);
+  }
+
   async findStalledWork(before: Date, limit: number): Promise<OrderJob[]> {
     const jobs = this.view.rows('orders').flatMap((order): (OrderJob & { at: Date })[] => {
       if (order.cancelRequestedAt) {
@@ -220,21 +253,35 @@ export class MemoryOrderRepository implements OrderRepository {
   }
 }
 
+/** UNIQUE (order_id, kind); rows without an order never collide. */
+const walletKey = (entry: WalletEntry): string => JSON.stringify([entry.orderId, entry.kind]);
+
 export class MemoryWalletLedger implements WalletLedger {
   constructor(private readonly view: MemoryView) {}
 
-  async append(entry: WalletEntry): Promise<void> {
-    if (!this.view.get('customers', entry.customerId)) {
-      throw new Error(`FOREIGN KEY failed: customer ${entry.customerId}`);
+  append(entry: WalletEntry): Promise<void> {
+    return this.appendMany([entry]);
+  }
+
+  /** Checks every row before writing any, as one multi-row INSERT fails or succeeds whole. */
+  async appendMany(entries: readonly WalletEntry[]): Promise<void> {
+    const taken = new Set(
+      this.view.ledger().flatMap((row) => (row.orderId === null ? [] : [walletKey(row)])),
+    );
+    for (const entry of entries) {
+      if (!this.view.get('customers', entry.customerId)) {
+        throw new Error(`FOREIGN KEY failed: customer ${entry.customerId}`);
+      }
+      if (entry.orderId === null) continue;
+      if (!this.view.get('orders', entry.orderId)) {
+        throw new Error(`FOREIGN KEY failed: order ${entry.orderId}`);
+      }
+      if (taken.has(walletKey(entry))) {
+        throw new Error(`UNIQUE failed: ${entry.kind} of order ${entry.orderId}`);
+      }
+      taken.add(walletKey(entry));
     }
-    if (entry.orderId !== null && !this.view.get('orders', entry.orderId)) {
-      throw new Error(`FOREIGN KEY failed: order ${entry.orderId}`);
-    }
-    const duplicate =
-      entry.orderId !== null &&
-      this.view.ledger().some((row) => row.orderId === entry.orderId && row.kind === entry.kind);
-    if (duplicate) throw new Error(`UNIQUE failed: ${entry.kind} of order ${entry.orderId}`);
-    this.view.append(entry);
+    for (const entry of entries) this.view.append(entry);
   }
 
   async creditedTotal(customerId: CustomerId): Promise<number> {

@@ -15,8 +15,8 @@ interface CustomerRecord {
 
 interface CustomerRow extends CustomerRecord, RowDataPacket {}
 
-const SELECT_CUSTOMER =
-  'SELECT id, name, email, balance, created_at, updated_at FROM customers WHERE id = ?';
+const CUSTOMER_COLUMNS = 'id, name, email, balance, created_at, updated_at';
+const SELECT_CUSTOMER = `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ?`;
 
 function toRow(customer: Customer): CustomerRecord {
   return {
@@ -53,6 +53,15 @@ export class MysqlCustomerRepository implements CustomerRepository {
     return row ? fromRow(row) : null;
   }
 
+  async lockMany(ids: readonly CustomerId[]): Promise<Customer[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select<CustomerRow>(
+      `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id IN (?) ORDER BY id FOR UPDATE`,
+      [[...new Set(ids)].sort()],
+    );
+    return rows.map(fromRow);
+  }
+
   async insert(customer: Customer): Promise<void> {
     const row = toRow(customer);
     await this.db.write(
@@ -68,5 +77,21 @@ export class MysqlCustomerRepository implements CustomerRepository {
       row.updated_at,
       row.id,
     ]);
+  }
+
+  /** One UPDATE for all of them, each row's values picked by a CASE on its id. */
+  async updateMany(customers: readonly Customer[]): Promise<void> {
+    if (customers.length === 0) return;
+    const rows = customers.map(toRow);
+    const cases = rows.map(() => 'WHEN ? THEN ?').join(' ');
+    await this.db.write(
+      `UPDATE customers SET balance = CASE id ${cases} END, updated_at = CASE id ${cases} END
+       WHERE id IN (?)`,
+      [
+        ...rows.flatMap((row) => [row.id, row.balance]),
+        ...rows.flatMap((row) => [row.id, row.updated_at]),
+        rows.map((row) => row.id),
+      ],
+    );
   }
 }

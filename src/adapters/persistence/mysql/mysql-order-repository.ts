@@ -9,7 +9,9 @@ import {
   type CustomerId,
   type OrderId,
 } from '../../../domain/shared/ids';
+import { UnknownCustomerError } from '../../../domain/customer/customer.errors';
 import { unknownProductsError } from '../../../domain/product/product.errors';
+import type { DomainError } from '../../../domain/shared/domain-error';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
@@ -115,23 +117,30 @@ function itemFromRow(row: {
   };
 }
 
-/** Rows of one order joined with its items (see SELECT_ORDER_WITH_ITEMS), or none. */
-function fromJoinedRows(rows: OrderWithItemRow[]): Order | null {
-  const [first] = rows;
-  if (!first) return null;
-  const items = rows.flatMap((row) =>
-    row.item_product_id === null
-      ? []
-      : [
-          itemFromRow({
-            product_id: row.item_product_id,
-            // NOT NULL in order_items: null here only when the LEFT JOIN found no item at all.
-            quantity: row.item_quantity as number,
-            unit_price: row.item_unit_price,
-          }),
-        ],
-  );
-  return fromRow(first, items);
+/** Rows of orders joined with their items (see SELECT_ORDER_WITH_ITEMS), grouped in row order. */
+function fromJoinedRows(rows: OrderWithItemRow[]): Order[] {
+  const byOrder = new Map<string, OrderWithItemRow[]>();
+  for (const row of rows) byOrder.set(row.id, [...(byOrder.get(row.id) ?? []), row]);
+  return [...byOrder.values()].map((orderRows) => {
+    const items = orderRows.flatMap((row) =>
+      row.item_product_id === null
+        ? []
+        : [
+            itemFromRow({
+              product_id: row.item_product_id,
+              // NOT NULL in order_items: null here only when the LEFT JOIN found no item at all.
+              quantity: row.item_quantity as number,
+              unit_price: row.item_unit_price,
+            }),
+          ],
+    );
+    return fromRow(orderRows[0] as OrderWithItemRow, items);
+  });
+}
+
+/** The distinct values, sorted: the order in which rows are locked. */
+function sortedUnique<T extends string>(values: readonly T[]): T[] {
+  return [...new Set(values)].sort();
 }
 
 export class MysqlOrderRepository implements OrderRepository {
@@ -142,7 +151,7 @@ export class MysqlOrderRepository implements OrderRepository {
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? ORDER BY i.line_no`,
       [id],
     );
-    return fromJoinedRows(rows);
+    return fromJoinedRows(rows)[0] ?? null;
   }
 
   /** Locks the order row and its item rows: only this order's transaction writes either. */
@@ -150,6 +159,15 @@ export class MysqlOrderRepository implements OrderRepository {
     const rows = await this.db.select<OrderWithItemRow>(
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? ORDER BY i.line_no FOR UPDATE`,
       [id],
+    );
+    return fromJoinedRows(rows)[0] ?? null;
+  }
+
+  async lockMany(ids: readonly OrderId[]): Promise<Order[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select<OrderWithItemRow>(
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id IN (?) ORDER BY o.id, i.line_no FOR UPDATE`,
+      [sortedUnique(ids)],
     );
     return fromJoinedRows(rows);
   }
@@ -160,7 +178,7 @@ export class MysqlOrderRepository implements OrderRepository {
        ORDER BY i.line_no`,
       [customer, key],
     );
-    return fromJoinedRows(rows);
+    return fromJoinedRows(rows)[0] ?? null;
   }
 
   async listByCustomer(customer: CustomerId, page: PageRequest): Promise<Page<Order>> {
@@ -178,45 +196,64 @@ export class MysqlOrderRepository implements OrderRepository {
   }
 
   /**
-   * Checks the order's references as it stores it, with no read beforehand: the products' share
-   * locks tell which exist, and the customer's foreign key refuses an unknown customer
-   * (translated in mysql-errors.ts).
+   * Checks the orders' references as it stores them, in four statements for any number of orders:
+   * share locks on their products and then their customers, in id order, tell which exist; the
+   * orders that name only existing ones are stored with one multi-row INSERT per table. The locks
+   * keep this to the workers' lock order (products, then customers), so it waits for a worker
+   * instead of deadlocking with it, and no referenced row can vanish before the commit.
    */
-  async insert(order: Order): Promise<void> {
-    const row = toRow(order);
-    const productIds = order.items.map((item) => item.productId);
-    await this.db.atomically(async (tx) => {
-      // A foreign key check share-locks the parent row. Taking the products' share locks first,
-      // in id order, keeps this insert to the workers' lock order (products, then customer), so
-      // it waits for a worker instead of deadlocking with it.
-      if (productIds.length > 0) {
-        const rows = await tx.select<IdRow>(
-          'SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
-          [productIds],
-        );
-        const unknown = unknownProductsError(
-          productIds,
-          new Set(rows.map((found) => productId(found.id))),
-        );
-        if (unknown) throw unknown;
-      }
-      await tx.write(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (?)`, [
-        ORDER_COLUMNS.map((column) => row[column]),
+  async insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]> {
+    if (orders.length === 0) return [];
+    return this.db.atomically(async (tx) => {
+      const productIds = sortedUnique(
+        orders.flatMap((order) => order.items.map((i) => i.productId)),
+      );
+      const products =
+        productIds.length === 0
+          ? []
+          : await tx.select<IdRow>(
+              'SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
+              [productIds],
+            );
+      const customers = await tx.select<IdRow>(
+        'SELECT id FROM customers WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
+        [sortedUnique(orders.map((order) => order.customerId))],
+      );
+      const existingProducts = new Set(products.map((row) => productId(row.id)));
+      const existingCustomers = new Set(customers.map((row) => row.id));
+      const outcomes = orders.map(
+        (order): DomainError | null =>
+          unknownProductsError(
+            order.items.map((item) => item.productId),
+            existingProducts,
+          ) ??
+          (existingCustomers.has(order.customerId) ? null : new UnknownCustomerError('customerId')),
+      );
+      const stored = orders.filter((_, index) => outcomes[index] === null);
+      if (stored.length === 0) return outcomes;
+
+      await tx.write(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES ?`, [
+        stored.map((order) => {
+          const row = toRow(order);
+          return ORDER_COLUMNS.map((column) => row[column]);
+        }),
       ]);
-      if (order.items.length > 0) {
+      const items = stored.flatMap((order) =>
+        order.items.map((item, index) => [
+          order.id,
+          index,
+          item.productId,
+          item.quantity,
+          item.unitPrice,
+        ]),
+      );
+      if (items.length > 0) {
         await tx.write(
           'INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) VALUES ?',
-          [
-            order.items.map((item, index) => [
-              order.id,
-              index,
-              item.productId,
-              item.quantity,
-              item.unitPrice,
-            ]),
-          ],
+          [items],
         );
       }
+      return outcomes;
     });
   }
 
@@ -246,6 +283,40 @@ export class MysqlOrderRepository implements OrderRepository {
         row.updated_at,
         ...prices,
         row.id,
+      ],
+    );
+  }
+
+  /**
+   * `update` for many orders in one multi-table UPDATE, each row's values picked by a CASE on its
+   * id (items by their order and product, as `update` does).
+   */
+  async updateMany(orders: readonly Order[]): Promise<void> {
+    if (orders.length === 0) return;
+    const rows = orders.map(toRow);
+    const byId = 'CASE o.id ' + rows.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
+    const column = (name: keyof OrderRecord) => rows.flatMap((row) => [row.id, row[name]]);
+    const items = orders.flatMap((order) =>
+      order.items.map((item) => [order.id, item.productId, item.unitPrice]),
+    );
+    const setPrices =
+      items.length > 0
+        ? `, i.unit_price = CASE ${items.map(() => 'WHEN i.order_id = ? AND i.product_id = ? THEN ?').join(' ')}
+                             ELSE i.unit_price END`
+        : '';
+    await this.db.write(
+      `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
+       SET o.status = ${byId}, o.total = ${byId}, o.failure_reason = ${byId},
+           o.cancel_requested_at = ${byId}, o.updated_at = ${byId}${setPrices}
+       WHERE o.id IN (?)`,
+      [
+        ...column('status'),
+        ...column('total'),
+        ...column('failure_reason'),
+        ...column('cancel_requested_at'),
+        ...column('updated_at'),
+        ...items.flat(),
+        rows.map((row) => row.id),
       ],
     );
   }

@@ -38,11 +38,19 @@ function toRow(entry: WalletEntry): WalletEntryRecord {
 export class MysqlWalletLedger implements WalletLedger {
   constructor(private readonly db: Queryable) {}
 
-  async append(entry: WalletEntry): Promise<void> {
-    const row = toRow(entry);
+  append(entry: WalletEntry): Promise<void> {
+    return this.appendMany([entry]);
+  }
+
+  async appendMany(entries: readonly WalletEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     await this.db.write(
-      'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES (?, ?, ?, ?, ?)',
-      [row.customer_id, row.order_id, row.kind, row.amount, row.created_at],
+      'INSERT INTO wallet_ledger (customer_id, order_id, kind, amount, created_at) VALUES ?',
+      [
+        entries
+          .map(toRow)
+          .map((row) => [row.customer_id, row.order_id, row.kind, row.amount, row.created_at]),
+      ],
     );
   }
 
