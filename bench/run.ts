@@ -6,7 +6,7 @@ import { measureRawOrderSql } from './baseline/raw-order-sql';
 import { HttpTarget } from './load/http-client';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { summarizeCpuProfile } from './report/cpu-profile';
-import type { Baselines, DriverResults, ReadsResult } from './report/results';
+import type { Baselines, DriverResults, ReadsResult, WithMachineCpu } from './report/results';
 import { writeResults } from './report/write-results';
 import type { ScenarioContext } from './scenarios/context';
 import { createCancel } from './scenarios/create-cancel';
@@ -15,6 +15,7 @@ import { measureReads, productReads } from './scenarios/product-reads';
 import { stockContention } from './scenarios/stock-contention';
 import { createServiceEnvironment, LOCAL_SERVERS, type Driver } from './service/environment';
 import { machineInfo, type MachineInfo } from './service/machine-info';
+import { describeMachineCpu, watchMachineCpu } from './service/machine-cpu';
 import { runCommand, startServiceRole, type RunningChild } from './service/service-process';
 
 /** dist-bench/bench/run.js → the repository. */
@@ -34,6 +35,16 @@ function raiseGeneratorPriority(): number {
     log(`running at normal priority: ${(error as Error).message}`);
   }
   return getPriority();
+}
+
+/** Runs one scenario or baseline, and notes the machine's CPU from its start to its end. */
+async function withMachineCpu<T>(name: string, work: () => Promise<T>): Promise<WithMachineCpu<T>> {
+  log(name);
+  const watch = watchMachineCpu();
+  const result = await work();
+  const machineCpu = watch.stop();
+  if (machineCpu) log(`  ${name}: ${describeMachineCpu(machineCpu)}, over ${machineCpu.seconds} s`);
+  return { ...result, machineCpu };
 }
 
 async function bareKoaBaseline(options: BenchOptions): Promise<ReadsResult> {
@@ -109,14 +120,16 @@ async function runDriver(
       log,
     };
 
-    log('REQ-3.1.1 product reads');
-    const reads = await productReads(context);
-    log('REQ-3.2.1 stock contention');
-    const contention = await stockContention(context);
-    log('REQ-3.2.2 order throughput');
-    const throughput = await orderThroughput(context);
-    log('REQ-3.3.1 create and cancel latency');
-    const createCancelResult = await createCancel(context);
+    const reads = await withMachineCpu('REQ-3.1.1 product reads', () => productReads(context));
+    const contention = await withMachineCpu('REQ-3.2.1 stock contention', () =>
+      stockContention(context),
+    );
+    const throughput = await withMachineCpu('REQ-3.2.2 order throughput', () =>
+      orderThroughput(context),
+    );
+    const createCancelResult = await withMachineCpu('REQ-3.3.1 create and cancel latency', () =>
+      createCancel(context),
+    );
     return {
       date: run.date,
       driver,
@@ -157,21 +170,22 @@ async function main(): Promise<void> {
   );
 
   // At normal priority, like the worker whose statements it runs.
-  log('baseline: raw order SQL');
-  const rawSql = await measureRawOrderSql(LOCAL_SERVERS, id, {
-    orders: options.orders,
-    customers: options.customers,
-    products: options.orderProducts,
-    batchSize: options.workerBatchSize,
+  const rawSql = await withMachineCpu('baseline: raw order SQL', async () => {
+    const result = await measureRawOrderSql(LOCAL_SERVERS, id, {
+      orders: options.orders,
+      customers: options.customers,
+      products: options.orderProducts,
+      batchSize: options.workerBatchSize,
+    });
+    log(
+      `  ${result.orders} orders in batches of ${result.batchSize} in ${result.elapsedMs} ms: ` +
+        `${result.ordersPerSecond} orders/s (${JSON.stringify(result.outcomes)})`,
+    );
+    return result;
   });
-  log(
-    `  ${rawSql.orders} orders in batches of ${rawSql.batchSize} in ${rawSql.elapsedMs} ms: ` +
-      `${rawSql.ordersPerSecond} orders/s (${JSON.stringify(rawSql.outcomes)})`,
-  );
 
   const generatorNice = raiseGeneratorPriority();
-  log('baseline: bare Koa reads');
-  const bareKoa = await bareKoaBaseline(options);
+  const bareKoa = await withMachineCpu('baseline: bare Koa reads', () => bareKoaBaseline(options));
 
   for (const driver of options.drivers) {
     log(`service on ${driver}`);

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { formatMs, type LatencySummary } from '../load/histogram';
 import { OLD_SYSTEM, TARGETS } from '../scenarios/targets';
+import { describeCpuPerOrder } from '../service/cpu-usage';
+import { describeMachineCpu, type MachineCpu } from '../service/machine-cpu';
 import {
   errorCount,
   type DriverResults,
@@ -63,14 +65,19 @@ function latency(s: LatencySummary): string {
   return `p99 **${formatMs(s.p99)}** (p50 ${formatMs(s.p50)} · p90 ${formatMs(s.p90)} · max ${formatMs(s.max)})`;
 }
 
-/** Errors and generator lag are said next to the figure they spoil. */
-function caveats(stream: StreamResult): string {
+/** "; CPU steal 16%, machine busy 85%"; nothing when it was not measured. */
+const steal = (cpu: MachineCpu | null) => (cpu ? `; ${describeMachineCpu(cpu)}` : '');
+/** " (CPU steal 16%, machine busy 85%)"; likewise. */
+const stealAside = (cpu: MachineCpu | null) => (cpu ? ` (${describeMachineCpu(cpu)})` : '');
+
+/** Errors, generator lag and CPU steal are said next to the figure they spoil. */
+function caveats(stream: StreamResult, cpu: MachineCpu | null): string {
   const notes: string[] = [];
   if (errorCount(stream) > 0) notes.push(`errors: ${errorList(stream.errors)}`);
   const lag = `lag p50 ${formatMs(stream.lag.p50)}, p99 ${formatMs(stream.lag.p99)}`;
   if (stream.generatorBehind) notes.push(`generator behind schedule (${lag})`);
   else if (stream.lag.p99 > TARGETS.noticeableLagP99Ms) notes.push(`generator ${lag}`);
-  return notes.length > 0 ? `; ${notes.join('; ')}` : '';
+  return `${notes.length > 0 ? `; ${notes.join('; ')}` : ''}${steal(cpu)}`;
 }
 
 function saturationRow(
@@ -108,7 +115,7 @@ function rows(r: DriverResults): Row[] {
     row(
       'REQ-3.3.1',
       `${what} at ${n(stream.rate ?? 0)}/s, beside the other`,
-      latency(stream.latency) + caveats(stream),
+      latency(stream.latency) + caveats(stream, cc.machineCpu),
       `p99 ≤ ${TARGETS.orderP99Ms} ms (requirement < 200 ms)`,
       withinP99(stream, TARGETS.orderP99Ms),
       { old: `${oldMs} ms (single request)` },
@@ -118,7 +125,7 @@ function rows(r: DriverResults): Row[] {
     row(
       'REQ-3.1.1',
       `GET /products/{id} at ${n(reads.stream.rate ?? 0)} req/s over ${reads.products} products`,
-      latency(reads.stream.latency) + caveats(reads.stream),
+      latency(reads.stream.latency) + caveats(reads.stream, reads.machineCpu),
       `p99 ≤ ${TARGETS.readP99Ms} ms (requirement < 100 ms)`,
       withinP99(reads.stream, TARGETS.readP99Ms),
       {
@@ -135,14 +142,16 @@ function rows(r: DriverResults): Row[] {
       'REQ-3.2.1',
       `${c.orders} simultaneous POST /orders, one product with stock 1`,
       `${outcomeList(c.check.outcomes)}; stock ${c.stockAfter}; debited ${c.debited} (price ` +
-        `${c.price}) in ${c.ledgerDebits} ledger debit(s); settled in ${c.settleMs ?? '∞'} ms`,
+        `${c.price}) in ${c.ledgerDebits} ledger debit(s); settled in ${c.settleMs ?? '∞'} ms` +
+        steal(c.machineCpu),
       `1 COMPLETED, ${c.orders - 1} FAILED INSUFFICIENT_STOCK, stock 0, debited once`,
       verdict(c.exact),
     ),
     row(
       'REQ-3.2.2',
       `orders accepted (202) of ${n(t.orders)} sent at ${n(t.stream.rate ?? 0)}/s`,
-      `**${n(t.accepted)}** of ${n(t.orders)}, ${n(t.acceptedPerSecond)} accepted/s${caveats(t.stream)}`,
+      `**${n(t.accepted)}** of ${n(t.orders)}, ${n(t.acceptedPerSecond)} accepted/s` +
+        caveats(t.stream, t.machineCpu),
       `${n(t.orders)} of ${n(t.orders)}`,
       verdict(t.accepted === t.orders),
       { old: `${n(OLD_SYSTEM.acceptedOf10k)} of 10,000` },
@@ -183,12 +192,34 @@ function rows(r: DriverResults): Row[] {
       '—',
       'info',
     ),
+    ...(t.cpuPerOrder
+      ? [
+          row(
+            'REQ-3.2.2',
+            'CPU time (user + system) per order, first send → every order settled',
+            describeCpuPerOrder(t.cpuPerOrder),
+            '—',
+            'info',
+          ),
+        ]
+      : []),
     saturationRow('REQ-3.2.2', t.saturation, t.stream.rate ?? 0, 'orders/s', {
       label: rawLabel,
       rate: raw.ordersPerSecond,
     }),
     orderLatency(cc.create, 'POST /orders', OLD_SYSTEM.createMs),
     orderLatency(cc.cancel, 'POST /orders/{id}/cancel', OLD_SYSTEM.cancelMs),
+    ...(cc.cpuPerOrder
+      ? [
+          row(
+            'REQ-3.3.1',
+            'CPU time (user + system) per order created and cancelled, first send → all settled',
+            describeCpuPerOrder(cc.cpuPerOrder),
+            '—',
+            'info',
+          ),
+        ]
+      : []),
     saturationRow('REQ-3.3.1', cc.saturation, cc.create.rate ?? 0, 'orders/s', {
       label: rawLabel,
       rate: raw.ordersPerSecond,
@@ -226,9 +257,11 @@ export function driverSection(
       `Redis ${m.redis}; RabbitMQ ${m.rabbitmq}. Commit \`${m.commit.slice(0, 12)}\`` +
       `${m.dirty ? ' with uncommitted changes' : ''}. The load generator, the service and the servers share the machine.`,
     '',
-    `Baselines: bare Koa p99 ${formatMs(r.baselines.bareKoa.stream.latency.p99)} at ${n(r.baselines.bareKoa.stream.rate ?? 0)} req/s; ` +
+    `Baselines: bare Koa p99 ${formatMs(r.baselines.bareKoa.stream.latency.p99)} at ${n(r.baselines.bareKoa.stream.rate ?? 0)} req/s` +
+      `${stealAside(r.baselines.bareKoa.machineCpu)}; ` +
       `raw SQL ${n(r.baselines.rawSql.orders)} orders in ${n(r.baselines.rawSql.elapsedMs)} ms in batches of ` +
-      `${r.baselines.rawSql.batchSize}, ${r.baselines.rawSql.batchesInFlight} at a time = ${n(r.baselines.rawSql.ordersPerSecond)} orders/s.`,
+      `${r.baselines.rawSql.batchSize}, ${r.baselines.rawSql.batchesInFlight} at a time = ${n(r.baselines.rawSql.ordersPerSecond)} orders/s` +
+      `${stealAside(r.baselines.rawSql.machineCpu)}.`,
     '',
     `Charts: ${charts.map((chart) => `[${chart.title}](${chart.file})`).join(' · ')} · all figures: [${json}](${json})`,
   ].join('\n');

@@ -8,7 +8,9 @@ import {
 } from '../load/histogram';
 import type { LoadRun } from '../load/open-model';
 import { TARGETS } from '../scenarios/targets';
+import type { CpuPerOrder } from '../service/cpu-usage';
 import type { Driver } from '../service/environment';
+import type { MachineCpu } from '../service/machine-cpu';
 import type { MachineInfo } from '../service/machine-info';
 import type { MemoryPeak } from '../service/memory-sampler';
 
@@ -122,6 +124,8 @@ export interface ThroughputResult {
   processedPerSecond: number | null;
   check: OutcomeCheck;
   memory: ProcessMemory;
+  /** Over the same window as settleMs, per order accepted; null where /proc cannot be read. */
+  cpuPerOrder: CpuPerOrder | null;
   saturation: SaturationResult | null;
 }
 
@@ -131,6 +135,11 @@ export interface CreateCancelResult {
   cancel: StreamResult;
   check: OutcomeCheck;
   memory: ProcessMemory;
+  /**
+   * From the first send of the measured run until every order is settled, per order created in
+   * it: about as many cancellations, mostly refunds, share the window.
+   */
+  cpuPerOrder: CpuPerOrder | null;
   saturation: SaturationResult | null;
 }
 
@@ -144,9 +153,15 @@ export interface RawSqlResult {
   outcomes: Record<string, number>;
 }
 
+/**
+ * A scenario's or a baseline's figures, with the machine's CPU from its start to its end: how much
+ * the hypervisor stole says how far its latencies are the machine's own. Null without /proc/stat.
+ */
+export type WithMachineCpu<T> = T & { machineCpu: MachineCpu | null };
+
 export interface Baselines {
-  bareKoa: ReadsResult;
-  rawSql: RawSqlResult;
+  bareKoa: WithMachineCpu<ReadsResult>;
+  rawSql: WithMachineCpu<RawSqlResult>;
 }
 
 export interface DriverResults {
@@ -155,10 +170,10 @@ export interface DriverResults {
   machine: MachineInfo;
   options: Record<string, unknown>;
   baselines: Baselines;
-  reads: ReadsResult;
-  contention: ContentionResult;
-  throughput: ThroughputResult;
-  createCancel: CreateCancelResult;
+  reads: WithMachineCpu<ReadsResult>;
+  contention: WithMachineCpu<ContentionResult>;
+  throughput: WithMachineCpu<ThroughputResult>;
+  createCancel: WithMachineCpu<CreateCancelResult>;
   /** What the service's processes logged during the run, by level and message. */
   logged: { api: Record<string, number>; worker: Record<string, number> };
 }

@@ -1,7 +1,8 @@
 import type { HttpTarget } from '../load/http-client';
 import type { BenchOptions } from '../options';
 import type { ProcessMemory } from '../report/results';
-import type { ServiceEnvironment } from '../service/environment';
+import { pidOf, watchCpuPerOrder } from '../service/cpu-usage';
+import type { Driver, ServiceEnvironment } from '../service/environment';
 import { sampleMemory } from '../service/memory-sampler';
 import type { RunningChild } from '../service/service-process';
 
@@ -22,6 +23,19 @@ export function measureMemory(context: ScenarioContext): { stop(): ProcessMemory
   const api = sampleMemory(context.api.pid);
   const worker = sampleMemory(context.worker.pid);
   return { stop: () => ({ api: api.stop(), worker: worker.stop() }) };
+}
+
+/** The process of the server each driver queues its jobs on. */
+const BROKER_COMMAND: Record<Driver, string> = { rabbitmq: 'beam.smp', bullmq: 'redis-server' };
+
+/** The CPU time of the API, the worker, MariaDB and the broker from now until stop(orders). */
+export function measureCpuPerOrder(context: ScenarioContext) {
+  return watchCpuPerOrder({
+    api: context.api.pid,
+    worker: context.worker.pid,
+    mariadb: pidOf('mariadbd'),
+    broker: pidOf(BROKER_COMMAND[context.env.driver]),
+  });
 }
 
 export const count = (rate: number, seconds: number) => Math.max(1, Math.round(rate * seconds));

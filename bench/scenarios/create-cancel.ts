@@ -1,7 +1,8 @@
 import { runOpenModel } from '../load/open-model';
 import { formatMs } from '../load/histogram';
 import { streamResult, type CreateCancelResult, type StreamResult } from '../report/results';
-import { count, measureMemory, type ScenarioContext } from './context';
+import { describeCpuPerOrder } from '../service/cpu-usage';
+import { count, measureCpuPerOrder, measureMemory, type ScenarioContext } from './context';
 import { checkOutcomes, waitUntilSettled } from './outcomes';
 import { findSaturation, judgeStep } from './saturation';
 import { TARGETS } from './targets';
@@ -80,13 +81,16 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
 
   await creates(options.createRate, Math.max(LEAD_SECONDS, options.warmupSeconds));
   const memory = measureMemory(context);
+  const cpu = measureCpuPerOrder(context);
   const [create, cancel] = await both(options.createRate, options.cancelRate, options.seconds);
   const peaks = memory.stop();
   await waitUntilSettled(context.env.db, Date.now());
+  const cpuPerOrder = cpu.stop(create.ok);
   const check = await checkOutcomes(context.env.db, customers, products, placed);
   context.log(
     `  create p99 ${formatMs(create.latency.p99)}, cancel p99 ${formatMs(cancel.latency.p99)}, ` +
-      `${JSON.stringify(check.outcomes)}, ${check.exact ? 'invariants hold' : 'NOT EXACT'}`,
+      `${JSON.stringify(check.outcomes)}, ${check.exact ? 'invariants hold' : 'NOT EXACT'}` +
+      (cpuPerOrder ? `, CPU ${describeCpuPerOrder(cpuPerOrder)}` : ''),
   );
 
   const saturation = options.saturation
@@ -109,5 +113,13 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
       )
     : null;
 
-  return { seconds: options.seconds, create, cancel, check, memory: peaks, saturation };
+  return {
+    seconds: options.seconds,
+    create,
+    cancel,
+    check,
+    memory: peaks,
+    cpuPerOrder,
+    saturation,
+  };
 }

@@ -1,7 +1,8 @@
 import { formatMs } from '../load/histogram';
 import { runOpenModel } from '../load/open-model';
 import { streamResult, type ThroughputResult } from '../report/results';
-import { count, measureMemory, type ScenarioContext } from './context';
+import { describeCpuPerOrder } from '../service/cpu-usage';
+import { count, measureCpuPerOrder, measureMemory, type ScenarioContext } from './context';
 import { checkOutcomes, waitUntilSettled } from './outcomes';
 import { findSaturation, judgeProcessing, judgeStep } from './saturation';
 import { TARGETS } from './targets';
@@ -54,7 +55,9 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
   const plan = (n: number) => Array.from({ length: n }, () => mix.next());
 
   const memory = measureMemory(context);
+  const cpu = measureCpuPerOrder(context);
   const main = await placeAndSettle(context, plan(options.orders), options.orderRate);
+  const cpuPerOrder = cpu.stop(main.accepted.length);
   const peaks = memory.stop();
   const stream = streamResult(ENDPOINT, main.run, options.orderRate);
   const check = await checkOutcomes(context.env.db, customers, products, main.accepted);
@@ -62,7 +65,8 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
     `  ${main.accepted.length}/${options.orders} accepted, p99 ${formatMs(stream.latency.p99)}, ` +
       `settled in ${main.settleMs} ms, ${JSON.stringify(check.outcomes)}, ` +
       `${check.exact ? 'stock and balances exact' : `NOT EXACT: ${check.problems[0]}`}, ` +
-      `API peak ${peaks.api.hwmMb} MB, worker peak ${peaks.worker.hwmMb} MB`,
+      `API peak ${peaks.api.hwmMb} MB, worker peak ${peaks.worker.hwmMb} MB` +
+      (cpuPerOrder ? `, CPU ${describeCpuPerOrder(cpuPerOrder)}` : ''),
   );
 
   // The hot products are sold out by now: restock them so that the steps place real orders.
@@ -103,6 +107,7 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
     processedPerSecond: main.processedPerSecond,
     check,
     memory: peaks,
+    cpuPerOrder,
     saturation,
   };
 }

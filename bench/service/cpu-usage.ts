@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { describeMachineCpu, watchMachineCpu, type MachineCpu } from './machine-cpu';
+
+export interface CpuTime {
+  /** User + system CPU time over the window. */
+  cpuMs: number;
+  msPerOrder: number;
+}
+
+export interface ProcessCpu extends CpuTime {
+  pid: number;
+  /** /proc/<pid>/comm: node, mariadbd, beam.smp, redis-server. */
+  command: string;
+}
+
+/**
+ * The CPU time the processes spent over a window, divided by the orders settled in it. Unlike
+ * latency, it hardly moves when a noisy neighbour steals CPU: a process is not charged for the
+ * time it waits for a CPU.
+ */
+export interface CpuPerOrder {
+  orders: number;
+  windowMs: number;
+  /** getconf CLK_TCK: /proc counts CPU time in these, so cpuMs is a multiple of 1000 / this. */
+  ticksPerSecond: number;
+  api: ProcessCpu;
+  worker: ProcessCpu;
+  /**
+   * The whole server: whatever else uses it meanwhile is counted too. Null when no single
+   * mariadbd process could be read.
+   */
+  mariadb: ProcessCpu | null;
+  /** The queue's server (beam.smp, or redis-server, which also holds the API's cache); likewise. */
+  broker: ProcessCpu | null;
+  /** The API and the worker together. */
+  service: CpuTime;
+  /** Every process measured. */
+  total: CpuTime;
+  /** The machine over the same window: how much CPU a neighbour stole from it. */
+  machine: MachineCpu | null;
+}
+
+export interface WatchedPids {
+  api: number;
+  worker: number;
+  mariadb: number | null;
+  broker: number | null;
+}
+
+let ticksPerSecond: number | undefined;
+
+/** Asked once; 100, the usual value, only when getconf cannot say. */
+function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      const value = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+      ticksPerSecond = Number.isInteger(value) && value > 0 ? value : 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+function readProc(pid: number, file: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * utime + stime (fields 14 and 15 of /proc/<pid>/stat) of all the process's threads, in clock
+ * ticks. The command name (field 2) may hold spaces and parentheses, so fields are counted from
+ * its closing parenthesis, after which field 3 comes.
+ */
+function cpuTicks(pid: number): number | null {
+  const stat = readProc(pid, 'stat');
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[14 - 3]) + Number(fields[15 - 3]);
+  return Number.isFinite(ticks) ? ticks : null;
+}
+
+/** The one process with this command name; null when there is none or more than one. */
+export function pidOf(command: string): number | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const pids = entries
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => readProc(pid, 'comm')?.trim() === command);
+  return pids.length === 1 ? (pids[0] ?? null) : null;
+}
+
+type Role = keyof WatchedPids;
+
+function ticksOf(pids: WatchedPids): Record<Role, number | null> {
+  const of = (pid: number | null) => (pid === null ? null : cpuTicks(pid));
+  return {
+    api: of(pids.api),
+    worker: of(pids.worker),
+    mariadb: of(pids.mariadb),
+    broker: of(pids.broker),
+  };
+}
+
+const perOrder = (cpuMs: number, orders: number): CpuTime => ({
+  cpuMs,
+  msPerOrder: orders > 0 ? Math.round((cpuMs / orders) * 1000) / 1000 : 0,
+});
+
+/**
+ * The CPU time of these processes from now until stop(orders). Null when the API's or the
+ * worker's could not be read at both ends (no /proc); another process that could not is left out.
+ */
+export function watchCpuPerOrder(pids: WatchedPids): { stop(orders: number): CpuPerOrder | null } {
+  const hz = clockTicksPerSecond();
+  const startedAt = performance.now();
+  const machine = watchMachineCpu();
+  const start = ticksOf(pids);
+  return {
+    stop(orders) {
+      const end = ticksOf(pids);
+      const machineCpu = machine.stop();
+      const windowMs = Math.round(performance.now() - startedAt);
+      const measured = (role: Role): ProcessCpu | null => {
+        const pid = pids[role];
+        const before = start[role];
+        const after = end[role];
+        if (pid === null || before === null || after === null) return null;
+        const command = readProc(pid, 'comm')?.trim() ?? 'unknown';
+        return { pid, command, ...perOrder(Math.round(((after - before) * 1000) / hz), orders) };
+      };
+      const api = measured('api');
+      const worker = measured('worker');
+      if (!api || !worker) return null;
+      const mariadb = measured('mariadb');
+      const broker = measured('broker');
+      const sum = (measures: (ProcessCpu | null)[]) =>
+        perOrder(
+          measures.reduce((ms, measure) => ms + (measure?.cpuMs ?? 0), 0),
+          orders,
+        );
+      return {
+        orders,
+        windowMs,
+        ticksPerSecond: hz,
+        api,
+        worker,
+        mariadb,
+        broker,
+        service: sum([api, worker]),
+        total: sum([api, worker, mariadb, broker]),
+        machine: machineCpu,
+      };
+    },
+  };
+}
+
+const SERVER_NAMES: Record<string, string> = {
+  mariadbd: 'MariaDB',
+  'beam.smp': 'RabbitMQ',
+  'redis-server': 'Redis',
+};
+
+/** "API 0.92 ms/order · worker 0.51 ms/order · MariaDB 2.10 ms/order; service 1.43, all 3.53" */
+export function describeCpuPerOrder(cpu: CpuPerOrder): string {
+  const ms = (time: CpuTime) => time.msPerOrder.toFixed(2);
+  const servers = [cpu.mariadb, cpu.broker].flatMap((server) =>
+    server ? [`${SERVER_NAMES[server.command] ?? server.command} ${ms(server)} ms/order`] : [],
+  );
+  const parts = [`API ${ms(cpu.api)} ms/order`, `worker ${ms(cpu.worker)} ms/order`, ...servers];
+  const sums = servers.length > 0 ? `; service ${ms(cpu.service)}, all ${ms(cpu.total)}` : '';
+  const machine = cpu.machine ? ` (${describeMachineCpu(cpu.machine)})` : '';
+  return `${parts.join(' · ')}${sums}${machine}`;
+}
