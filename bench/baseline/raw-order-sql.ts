@@ -9,6 +9,7 @@ import {
 } from 'mysql2/promise';
 import { migrateDatabase } from '../../src/adapters/persistence/mysql/migrate';
 import { parseMysqlUrl } from '../../src/adapters/persistence/mysql/mysql-connection';
+import { loadConfig } from '../../src/config/config';
 import type { RawSqlResult } from '../report/results';
 import { mapLimit, OrderMix, throughputCatalog } from '../scenarios/workload';
 import { databaseUrl, dropDatabase, type Servers } from '../service/environment';
@@ -22,8 +23,8 @@ import { databaseUrl, dropDatabase, type Servers } from '../service/environment'
  * src/application/orders/locked-order-rows.ts and the worker's batching in src/config/config.ts.
  */
 
-/** config.ts: worker.batching.maxInFlight. */
-const BATCHES_IN_FLIGHT = 2;
+/** As the worker runs them: the service's default, read from its own configuration. */
+const BATCHES_IN_FLIGHT = loadConfig({}).worker.batching.maxInFlight;
 
 const LOCK_ORDERS = `
   SELECT o.id, o.customer_id, o.status, o.total, o.failure_reason, o.idempotency_key,

@@ -34,15 +34,15 @@ describe('loadConfig', () => {
 
   it('batches 32 jobs per worker transaction and 100 API writes, with 64 jobs in flight', () => {
     expect(loadConfig({})).toMatchObject({
-      worker: { concurrency: 64, batching: { maxSize: 32, maxInFlight: 2 } },
-      apiBatching: { maxSize: 100, maxInFlight: 4 },
+      worker: { concurrency: 64, batching: { maxSize: 32, maxInFlight: 1 } },
+      apiBatching: { maxSize: 100, maxInFlight: 1 },
     });
   });
 
   it.each(['1', '1000'])('accepts batch sizes of %s', (size) => {
     const config = loadConfig({ WORKER_BATCH_SIZE: size, API_BATCH_SIZE: size });
-    expect(config.worker.batching).toEqual({ maxSize: Number(size), maxInFlight: 2 });
-    expect(config.apiBatching).toEqual({ maxSize: Number(size), maxInFlight: 4 });
+    expect(config.worker.batching).toEqual({ maxSize: Number(size), maxInFlight: 1 });
+    expect(config.apiBatching).toEqual({ maxSize: Number(size), maxInFlight: 1 });
   });
 
   it('accepts up to 1024 jobs in flight', () => {
