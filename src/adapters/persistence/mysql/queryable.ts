@@ -7,7 +7,11 @@ import { translateMysqlError } from './mysql-errors';
  */
 export interface Queryable {
   select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
-  write(sql: string, values?: unknown[]): Promise<ResultSetHeader>;
+  /**
+   * Resolves once the statement ran, or, in a transaction, once it is certain to run before the
+   * commit: its error may surface at the next select or at the commit instead.
+   */
+  write(sql: string, values?: unknown[]): Promise<void>;
   /** Runs `work` so that its statements commit together: in the open transaction, or a new one. */
   atomically<T>(work: (queryable: Queryable) => Promise<T>): Promise<T>;
 }
@@ -27,14 +31,9 @@ async function select<T extends RowDataPacket>(
   }
 }
 
-async function write(
-  client: Client,
-  sql: string,
-  values: unknown[] | undefined,
-): Promise<ResultSetHeader> {
+async function write(client: Client, sql: string, values: unknown[] | undefined): Promise<void> {
   try {
-    const [result] = await client.query<ResultSetHeader>(sql, values);
-    return result;
+    await client.query<ResultSetHeader>(sql, values);
   } catch (error) {
     throw translateMysqlError(error);
   }
@@ -47,8 +46,8 @@ export class PoolQueryable implements Queryable {
     return select<T>(this.pool, sql, values);
   }
 
-  write(sql: string, values?: unknown[]): Promise<ResultSetHeader> {
-    return write(this.pool, sql, values);
+  async write(sql: string, values?: unknown[]): Promise<void> {
+    await write(this.pool, sql, values);
   }
 
   atomically<T>(work: (queryable: Queryable) => Promise<T>): Promise<T> {
@@ -56,19 +55,61 @@ export class PoolQueryable implements Queryable {
   }
 }
 
+interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
+/**
+ * A transaction that costs as few round trips as its reads allow, since on a busy machine each
+ * round trip costs more than the statement it carries: START TRANSACTION goes with the first
+ * statement, and writes wait to go with the next read or with the COMMIT (writes return nothing
+ * that a caller reads). Several statements travel as one multi-statement query; the server stops
+ * at the first that fails, and the transaction is then rolled back.
+ */
 class TransactionQueryable implements Queryable {
+  private begun = false;
+  private pending: Statement[] = [];
+
   constructor(private readonly connection: PoolConnection) {}
 
-  select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]> {
-    return select<T>(this.connection, sql, values);
+  async select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]> {
+    const results = await this.send({ sql, values: values ?? [] });
+    return results as T[];
   }
 
-  write(sql: string, values?: unknown[]): Promise<ResultSetHeader> {
-    return write(this.connection, sql, values);
+  async write(sql: string, values?: unknown[]): Promise<void> {
+    this.pending.push({ sql, values: values ?? [] });
   }
 
   atomically<T>(work: (queryable: Queryable) => Promise<T>): Promise<T> {
     return work(this);
+  }
+
+  /** Sends what is pending and COMMIT; nothing at all when the transaction never did anything. */
+  async commit(): Promise<void> {
+    if (!this.begun && this.pending.length === 0) return;
+    await this.send({ sql: 'COMMIT', values: [] });
+  }
+
+  /** Sends the pending statements and `last` together; answers `last`'s result. */
+  private async send(last: Statement): Promise<unknown> {
+    const statements = [
+      ...(this.begun ? [] : [{ sql: 'START TRANSACTION', values: [] }]),
+      ...this.pending,
+      last,
+    ];
+    this.begun = true;
+    this.pending = [];
+    try {
+      const [results] = await this.connection.query(
+        statements.map((statement) => statement.sql).join(';\n'),
+        statements.flatMap((statement) => statement.values),
+      );
+      return statements.length > 1 ? (results as unknown[])[statements.length - 1] : results;
+    } catch (error) {
+      throw translateMysqlError(error);
+    }
   }
 }
 
@@ -101,9 +142,9 @@ export async function inTransaction<T>(
   }
   try {
     await prepareSession(connection);
-    await connection.beginTransaction();
-    const result = await work(new TransactionQueryable(connection));
-    await connection.commit();
+    const transaction = new TransactionQueryable(connection);
+    const result = await work(transaction);
+    await transaction.commit();
     connection.release();
     return result;
   } catch (error) {
