@@ -7,7 +7,7 @@ import type { CustomerId, OrderId, ProductId } from '../../domain/shared/ids';
 import type { Transaction } from '../ports/unit-of-work';
 
 /** What completing or reversing one order changes: every part of it in one transaction. */
-export interface OrderChange {
+interface OrderChange {
   order: Order;
   products: readonly Product[];
   customer: Customer;
@@ -27,7 +27,8 @@ function mayMoveStockOrMoney(order: Order): boolean {
  *
  * The one global lock order: order rows, then their products, then their customers, each in
  * ascending id order. Every transaction that moves stock or money takes its locks this way, so
- * two of them wait for each other instead of deadlocking.
+ * two of them wait for each other instead of deadlocking. Products and customers are asked for
+ * together, in that order, so that a store may fetch both in one round trip.
  */
 export class LockedOrderRows {
   private readonly changedOrders = new Map<OrderId, Order>();
@@ -45,10 +46,10 @@ export class LockedOrderRows {
   static async lock(tx: Transaction, ids: readonly OrderId[]): Promise<LockedOrderRows> {
     const orders = await tx.orders.lockMany(ids);
     const open = orders.filter(mayMoveStockOrMoney);
-    const products = await tx.products.lockMany(
-      open.flatMap((order) => order.items.map((item) => item.productId)),
-    );
-    const customers = await tx.customers.lockMany(open.map((order) => order.customerId));
+    const [products, customers] = await Promise.all([
+      tx.products.lockMany(open.flatMap((order) => order.items.map((item) => item.productId))),
+      tx.customers.lockMany(open.map((order) => order.customerId)),
+    ]);
     return new LockedOrderRows(
       new Map(orders.map((order) => [order.id, order])),
       new Map(products.map((product) => [product.id, product])),

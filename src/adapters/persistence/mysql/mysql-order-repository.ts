@@ -197,8 +197,9 @@ export class MysqlOrderRepository implements OrderRepository {
 
   /**
    * Checks the orders' references as it stores them, in four statements for any number of orders:
-   * share locks on their products and then their customers, in id order, tell which exist; the
-   * orders that name only existing ones are stored with one multi-row INSERT per table. The locks
+   * share locks on their products and then their customers, in id order, tell which exist (asked
+   * for together, one round trip in a transaction); the orders that name only existing ones are
+   * stored with one multi-row INSERT per table. The locks
    * keep this to the workers' lock order (products, then customers), so it waits for a worker
    * instead of deadlocking with it, and no referenced row can vanish before the commit.
    */
@@ -208,17 +209,18 @@ export class MysqlOrderRepository implements OrderRepository {
       const productIds = sortedUnique(
         orders.flatMap((order) => order.items.map((i) => i.productId)),
       );
-      const products =
+      const [products, customers] = await Promise.all([
         productIds.length === 0
           ? []
-          : await tx.select<IdRow>(
+          : tx.select<IdRow>(
               'SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
               [productIds],
-            );
-      const customers = await tx.select<IdRow>(
-        'SELECT id FROM customers WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
-        [sortedUnique(orders.map((order) => order.customerId))],
-      );
+            ),
+        tx.select<IdRow>(
+          'SELECT id FROM customers WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE',
+          [sortedUnique(orders.map((order) => order.customerId))],
+        ),
+      ]);
       const existingProducts = new Set(products.map((row) => productId(row.id)));
       const existingCustomers = new Set(customers.map((row) => row.id));
       const outcomes = orders.map(

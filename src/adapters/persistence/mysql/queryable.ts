@@ -8,8 +8,8 @@ import { translateMysqlError } from './mysql-errors';
 export interface Queryable {
   select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
   /**
-   * Resolves once the statement ran, or, in a transaction, once it is certain to run before the
-   * commit: its error may surface at the next select or at the commit instead.
+   * Resolves once the statement ran, or, in a transaction, once it is queued to go with the next
+   * select or the COMMIT, where its error then surfaces.
    */
   write(sql: string, values?: unknown[]): Promise<void>;
   /** Runs `work` so that its statements commit together: in the open transaction, or a new one. */
@@ -60,55 +60,92 @@ interface Statement {
   values: unknown[];
 }
 
+interface Reader {
+  /** Where the read stands among the statements of its round trip. */
+  at: number;
+  resolve: (rows: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * A transaction that costs as few round trips as its reads allow, since on a busy machine each
- * round trip costs more than the statement it carries: START TRANSACTION goes with the first
- * statement, and writes wait to go with the next read or with the COMMIT (writes return nothing
- * that a caller reads). Several statements travel as one multi-statement query; the server stops
- * at the first that fails, and the transaction is then rolled back.
+ * round trip costs more than the statement it carries. START TRANSACTION goes with the first
+ * statement; writes wait to go with the next read or with the COMMIT (writes return nothing that a
+ * caller reads); reads asked for together (before the caller next waits on I/O, as with
+ * Promise.all) go together, in the order they were asked for, which keeps lock order. Several
+ * statements travel as one multi-statement query; the server stops at the first that fails, every
+ * read of that query then fails with it, and the transaction is rolled back.
  */
 class TransactionQueryable implements Queryable {
   private begun = false;
-  private pending: Statement[] = [];
+  private queued: Statement[] = [];
+  private readers: Reader[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly connection: PoolConnection) {}
 
-  async select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]> {
-    const results = await this.send({ sql, values: values ?? [] });
-    return results as T[];
+  select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.readers.push({ at: this.queued.length, resolve, reject });
+      this.queued.push({ sql, values: values ?? [] });
+      this.scheduleFlush();
+    }) as Promise<T[]>;
   }
 
   async write(sql: string, values?: unknown[]): Promise<void> {
-    this.pending.push({ sql, values: values ?? [] });
+    this.queued.push({ sql, values: values ?? [] });
   }
 
   atomically<T>(work: (queryable: Queryable) => Promise<T>): Promise<T> {
     return work(this);
   }
 
-  /** Sends what is pending and COMMIT; nothing at all when the transaction never did anything. */
+  /** Sends what is queued and COMMIT; nothing at all when the transaction never did anything. */
   async commit(): Promise<void> {
-    if (!this.begun && this.pending.length === 0) return;
-    await this.send({ sql: 'COMMIT', values: [] });
+    if (!this.begun && this.queued.length === 0) return;
+    this.queued.push({ sql: 'COMMIT', values: [] });
+    await this.flush();
   }
 
-  /** Sends the pending statements and `last` together; answers `last`'s result. */
-  private async send(last: Statement): Promise<unknown> {
+  /**
+   * process.nextTick runs once every promise continuation that needs no I/O has run, so reads
+   * asked for in the same turn of the caller's code all make the same round trip.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.flush().catch(() => undefined);
+    });
+  }
+
+  /** Rejects only for the COMMIT's caller; readers hear of a failure through their own promise. */
+  private async flush(): Promise<void> {
+    if (this.queued.length === 0) return;
     const statements = [
       ...(this.begun ? [] : [{ sql: 'START TRANSACTION', values: [] }]),
-      ...this.pending,
-      last,
+      ...this.queued,
     ];
+    const offset = statements.length - this.queued.length;
+    const readers = this.readers;
     this.begun = true;
-    this.pending = [];
+    this.queued = [];
+    this.readers = [];
     try {
       const [results] = await this.connection.query(
         statements.map((statement) => statement.sql).join(';\n'),
         statements.flatMap((statement) => statement.values),
       );
-      return statements.length > 1 ? (results as unknown[])[statements.length - 1] : results;
+      for (const reader of readers) {
+        reader.resolve(
+          statements.length > 1 ? (results as unknown[])[offset + reader.at] : results,
+        );
+      }
     } catch (error) {
-      throw translateMysqlError(error);
+      const translated = translateMysqlError(error);
+      for (const reader of readers) reader.reject(translated);
+      throw translated;
     }
   }
 }
@@ -127,8 +164,8 @@ async function prepareSession(connection: PoolConnection): Promise<void> {
 }
 
 /**
- * One attempt at a transaction on a connection of its own: BEGIN, work, COMMIT; ROLLBACK when
- * anything throws. A connection that cannot even roll back is destroyed, never handed back.
+ * One attempt at a transaction on a connection of its own: work, then COMMIT (see
+ * TransactionQueryable); ROLLBACK when anything throws. A connection that cannot even roll back is destroyed, never handed back.
  */
 export async function inTransaction<T>(
   pool: Pool,

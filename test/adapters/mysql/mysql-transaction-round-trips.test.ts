@@ -1,0 +1,108 @@
+import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import {
+  createMysqlPool,
+  parseMysqlUrl,
+} from '../../../src/adapters/persistence/mysql/mysql-connection';
+import { inTransaction } from '../../../src/adapters/persistence/mysql/queryable';
+import { createTestDatabase, type TestDatabase } from '../../support/mysql';
+
+interface ValueRow extends RowDataPacket {
+  v: number;
+}
+
+/**
+ * The transaction queryable promises fewer round trips without changing what a transaction does:
+ * these tests record the queries each transaction sends and check both.
+ */
+describe('MySQL transaction round trips', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let sent: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('round_trips');
+    await database.query('CREATE TABLE probe (v INT NOT NULL PRIMARY KEY) ENGINE=InnoDB');
+    pool = createMysqlPool(parseMysqlUrl(database.url), 2);
+    const getConnection = pool.getConnection.bind(pool);
+    jest.spyOn(pool, 'getConnection').mockImplementation(async () => {
+      const connection: PoolConnection = await getConnection();
+      const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+      (connection as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) => {
+        if (typeof sql === 'string' && !sql.startsWith('SET SESSION')) sent.push(sql);
+        return query(sql, ...rest);
+      };
+      return connection;
+    });
+  });
+
+  beforeEach(async () => {
+    sent = [];
+    await database.query('DELETE FROM probe');
+    await database.query('INSERT INTO probe (v) VALUES (1), (2)');
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  const values = async () =>
+    (await database.query<ValueRow>('SELECT v FROM probe ORDER BY v')).map((row) => row.v);
+
+  it('sends reads asked for together, and the writes before them, as one query', async () => {
+    const [one, two] = await inTransaction(pool, async (tx) => {
+      await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
+      return Promise.all([
+        tx.select<ValueRow>('SELECT v FROM probe WHERE v = ? FOR UPDATE', [1]),
+        tx.select<ValueRow>('SELECT v FROM probe WHERE v >= ? ORDER BY v FOR UPDATE', [2]),
+      ]);
+    });
+
+    expect(one.map((row) => row.v)).toEqual([1]);
+    expect(two.map((row) => row.v)).toEqual([2, 3]);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.split(';\n')).toEqual([
+      'START TRANSACTION',
+      'INSERT INTO probe (v) VALUES (?)',
+      'SELECT v FROM probe WHERE v = ? FOR UPDATE',
+      'SELECT v FROM probe WHERE v >= ? ORDER BY v FOR UPDATE',
+    ]);
+    expect(sent[1]).toBe('COMMIT');
+  });
+
+  it('sends writes that no read follows with the COMMIT', async () => {
+    await inTransaction(pool, async (tx) => {
+      await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
+      await tx.write('DELETE FROM probe WHERE v = ?', [1]);
+    });
+
+    expect(sent).toEqual([
+      'START TRANSACTION;\nINSERT INTO probe (v) VALUES (?);\nDELETE FROM probe WHERE v = ?;\nCOMMIT',
+    ]);
+    expect(await values()).toEqual([2, 3]);
+  });
+
+  it('sends nothing for a transaction that did nothing', async () => {
+    await inTransaction(pool, async () => undefined);
+
+    expect(sent).toEqual([]);
+  });
+
+  it('fails every read of a query whose statement fails, and rolls the writes back', async () => {
+    const reads: Promise<ValueRow[]>[] = [];
+    const run = inTransaction(pool, async (tx) => {
+      await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
+      reads.push(
+        tx.select<ValueRow>('SELECT v FROM probe WHERE v = ?', [1]),
+        tx.select<ValueRow>('SELECT v FROM no_such_table'),
+        tx.select<ValueRow>('SELECT v FROM probe WHERE v = ?', [2]),
+      );
+      await Promise.all(reads);
+    });
+
+    await expect(run).rejects.toThrow(/no_such_table/);
+    const outcomes = await Promise.allSettled(reads);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await values()).toEqual([1, 2]);
+  });
+});
