@@ -2,6 +2,8 @@
  * The only reader of process.env: parses it once into a typed, validated configuration. A bad
  * value or combination fails at start-up with a message naming the variable.
  */
+import type { BatchOptions } from '../application/shared/batcher';
+
 export type Role = 'all' | 'api' | 'worker';
 
 export type StoreConfig = { driver: 'memory' } | { driver: 'mysql'; url: string; poolSize: number };
@@ -15,15 +17,9 @@ export type QueueConfig =
   | { driver: 'bullmq'; redisUrl: string; queueName: string }
   | { driver: 'rabbitmq'; url: string; queueName: string };
 
-/** How many writes share one transaction: see application/shared/batcher.ts. */
-export interface BatchConfig {
-  maxSize: number;
-  maxInFlight: number;
-}
-
 export interface WorkerConfig {
   concurrency: number;
-  batching: BatchConfig;
+  batching: BatchOptions;
   retry: { maxAttempts: number; backoffMs: number };
   republish: { intervalMs: number; stalledAfterMs: number; batchSize: number };
 }
@@ -36,8 +32,8 @@ export interface AppConfig {
   cache: CacheConfig;
   queue: QueueConfig;
   worker: WorkerConfig;
-  /** Order placements and cancellation requests, each batched on its own. */
-  apiBatching: BatchConfig;
+  /** Order placements and cancellation requests, each batched on its own (see Batcher). */
+  apiBatching: BatchOptions;
   admission: { maxBacklog: number; sampleMs: number };
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;

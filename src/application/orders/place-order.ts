@@ -27,12 +27,18 @@ export interface PlaceOrderResult {
 
 /**
  * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
- * Once stored it is never lost: a failed publish is covered by the re-publisher. The insert itself
- * refuses unknown customers and products, so accepting costs no read beforehand. Orders placed at
+ * Once stored it is never lost: a failed publish is covered by the re-publisher. The store checks
+ * customers and products as it inserts, so accepting costs no read of its own. Orders placed at
  * the same time are stored in one transaction and published together (see Batcher).
  */
 export class PlaceOrder {
   private readonly intake: Batcher<Order, void>;
+  /**
+   * The last call under way in this process for each (customer, idempotency key). A client's
+   * retry then waits for its first attempt and replays it, instead of meeting it in one batch,
+   * where the duplicate key would refuse the whole batch and send each order in it alone.
+   */
+  private readonly lastCallByKey = new Map<string, Promise<PlaceOrderResult>>();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -48,6 +54,19 @@ export class PlaceOrder {
   }
 
   async execute(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+    if (!input.idempotencyKey) return this.place(input);
+    const slot = JSON.stringify([input.customerId, input.idempotencyKey]);
+    const earlier = this.lastCallByKey.get(slot) ?? Promise.resolve(null);
+    const call = earlier.catch(() => null).then(() => this.place(input));
+    this.lastCallByKey.set(slot, call);
+    try {
+      return await call;
+    } finally {
+      if (this.lastCallByKey.get(slot) === call) this.lastCallByKey.delete(slot);
+    }
+  }
+
+  private async place(input: PlaceOrderInput): Promise<PlaceOrderResult> {
     const fingerprint = input.idempotencyKey
       ? requestFingerprint(input.customerId, input.items)
       : null;

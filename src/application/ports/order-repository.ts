@@ -18,8 +18,8 @@ export interface OrderRepository {
   /** Newest first, keyset-paginated. */
   listByCustomer(customerId: CustomerId, page: PageRequest): Promise<Page<Order>>;
   /**
-   * Stores the orders and their items together, checking their references as it does (no read
-   * beforehand). Answers one entry per order, in order: null when it was stored, else why it was
+   * Stores the orders and their items together, checking in the same transaction that what they
+   * reference exists. Answers one entry per order, in order: null when it was stored, else why it was
    * not: UnknownProductError when an item names no existing product (details
    * `items.<index>.productId`, in item order), else UnknownCustomerError (`customerId`). Throws
    * IdempotencyKeyTakenError, storing none of them, when a (customer, key) pair is taken.

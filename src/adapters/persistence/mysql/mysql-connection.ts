@@ -59,8 +59,9 @@ export function createMysqlPool(settings: MysqlSettings, poolSize: number): Pool
     maxIdle: poolSize,
     waitForConnections: true,
     queueLimit: 0,
-    // A transaction sends its writes together with its COMMIT (queryable.ts). Every value is
-    // escaped by the driver, never spliced into the SQL, so this opens no door to injection.
+    // A transaction sends its statements several to a round trip (queryable.ts). Values only ever
+    // go in as placeholders the driver escapes; since any spliced value would now allow stacked
+    // statements, that rule admits no exception.
     multipleStatements: true,
   });
 }

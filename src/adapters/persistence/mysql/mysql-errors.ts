@@ -24,8 +24,9 @@ const DUPLICATE_KEY_ERRORS: Record<string, () => Error> = {
 };
 
 /**
- * Foreign keys whose violation means something to a use case, by the constraint's name: the
- * insert of an order learns that its customer is missing from the key, without a read first.
+ * Foreign keys whose violation means something to a use case, by the constraint's name. The
+ * insert of orders reads its customers first; the key still answers for a customer that a
+ * transaction elsewhere removes in between.
  */
 const FOREIGN_KEY_ERRORS: Record<string, () => Error> = {
   fk_orders_customer: () => new UnknownCustomerError('customerId'),
