@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  createPool,
-  type Pool,
-  type PoolConnection,
-  type ResultSetHeader,
-  type RowDataPacket,
-} from 'mysql2/promise';
+import { createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import { migrateDatabase } from '../../src/adapters/persistence/mysql/migrate';
 import { parseMysqlUrl } from '../../src/adapters/persistence/mysql/mysql-connection';
 import { loadConfig } from '../../src/config/config';
@@ -18,7 +12,9 @@ import { databaseUrl, dropDatabase, type Servers } from '../service/environment'
  * The processing ceiling: the statements the worker runs for a batch of orders (ProcessOrderJobs
  * and LockedOrderRows over the MySQL repositories and unit of work), issued by a plain loop that
  * takes the orders in batches of the worker's batch size, with as many batches in flight as the
- * worker's batcher allows: no queue, no framework, no cache invalidation. Keep these in step with
+ * worker's batcher allows, in the same three round trips as the service's transaction queryable
+ * (START TRANSACTION with the order locks; the product and customer locks; the writes with the
+ * COMMIT): no queue, no framework, no cache invalidation. Keep these in step with
  * src/adapters/persistence/mysql/*, src/application/orders/process-order-jobs.ts,
  * src/application/orders/locked-order-rows.ts and the worker's batching in src/config/config.ts.
  */
@@ -65,6 +61,11 @@ interface LockedProduct {
   stock: number;
 }
 
+interface Statement {
+  sql: string;
+  values: unknown[];
+}
+
 type Decision = { outcome: 'COMPLETED'; total: number } | { outcome: 'FAILED'; reason: string };
 
 /** The locked rows grouped by order, in row order (MysqlOrderRepository.lockMany). */
@@ -109,28 +110,29 @@ function decide(
 }
 
 /** `UPDATE <table> SET <column> = CASE id ... END, updated_at = ...` (updateStocks, updateMany). */
-async function updateByCase(
-  connection: PoolConnection,
+function updateByCase(
   table: 'products' | 'customers',
   column: 'stock' | 'balance',
   values: ReadonlyMap<string, number>,
   now: Date,
-): Promise<void> {
-  if (values.size === 0) return;
+): Statement[] {
+  if (values.size === 0) return [];
   const cases = [...values.keys()].map(() => 'WHEN ? THEN ?').join(' ');
-  await connection.query<ResultSetHeader>(
-    `UPDATE ${table} SET ${column} = CASE id ${cases} END, updated_at = CASE id ${cases} END
-     WHERE id IN (?)`,
-    [...[...values].flat(), ...[...values.keys()].flatMap((id) => [id, now]), [...values.keys()]],
-  );
+  return [
+    {
+      sql: `UPDATE ${table} SET ${column} = CASE id ${cases} END, updated_at = CASE id ${cases} END
+            WHERE id IN (?)`,
+      values: [
+        ...[...values].flat(),
+        ...[...values.keys()].flatMap((id) => [id, now]),
+        [...values.keys()],
+      ],
+    },
+  ];
 }
 
 /** MysqlOrderRepository.updateMany: the orders and their items' unit prices in one UPDATE. */
-async function updateOrders(
-  connection: PoolConnection,
-  orders: readonly LockedOrder[],
-  now: Date,
-): Promise<void> {
+function updateOrders(orders: readonly LockedOrder[], now: Date): Statement {
   const byId = 'CASE o.id ' + orders.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
   const column = (value: (order: LockedOrder) => unknown) =>
     orders.flatMap((order) => [order.id, value(order)]);
@@ -142,12 +144,12 @@ async function updateOrders(
       ? `, i.unit_price = CASE ${items.map(() => 'WHEN i.order_id = ? AND i.product_id = ? THEN ?').join(' ')}
                            ELSE i.unit_price END`
       : '';
-  await connection.query<ResultSetHeader>(
-    `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
-     SET o.status = ${byId}, o.total = ${byId}, o.failure_reason = ${byId},
-         o.cancel_requested_at = ${byId}, o.updated_at = ${byId}${setPrices}
-     WHERE o.id IN (?)`,
-    [
+  return {
+    sql: `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
+          SET o.status = ${byId}, o.total = ${byId}, o.failure_reason = ${byId},
+              o.cancel_requested_at = ${byId}, o.updated_at = ${byId}${setPrices}
+          WHERE o.id IN (?)`,
+    values: [
       ...column((order) => order.status),
       ...column((order) => order.total),
       ...column((order) => order.failureReason),
@@ -156,7 +158,16 @@ async function updateOrders(
       ...items.flat(),
       orders.map((order) => order.id),
     ],
+  };
+}
+
+/** Several statements as one multi-statement query; answers each statement's result. */
+async function roundTrip(connection: PoolConnection, statements: Statement[]): Promise<unknown[]> {
+  const [results] = await connection.query(
+    statements.map((statement) => statement.sql).join(';\n'),
+    statements.flatMap((statement) => statement.values),
   );
+  return statements.length > 1 ? (results as unknown[]) : [results];
 }
 
 /**
@@ -171,19 +182,25 @@ async function processBatch(pool: Pool, ids: readonly string[]): Promise<string[
       await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       prepared.add(connection.connection);
     }
-    await connection.beginTransaction();
-    const [orderRows] = await connection.query<RowDataPacket[]>(LOCK_ORDERS, [
-      [...new Set(ids)].sort(),
-    ]);
+    const [, orderRows] = (await roundTrip(connection, [
+      { sql: 'START TRANSACTION', values: [] },
+      { sql: LOCK_ORDERS, values: [[...new Set(ids)].sort()] },
+    ])) as [unknown, RowDataPacket[]];
     const orders = groupOrders(orderRows);
     // Every seeded order is PENDING, so all of them are open: their products and customers are
     // locked, as LockedOrderRows.lock does for open orders.
-    const [productRows] = await connection.query<RowDataPacket[]>(LOCK_PRODUCTS, [
-      [...orders.values()].flatMap((order) => order.lines.map((line) => line.productId)),
-    ]);
-    const [customerRows] = await connection.query<RowDataPacket[]>(LOCK_CUSTOMERS, [
-      [...new Set([...orders.values()].map((order) => order.customerId))],
-    ]);
+    const [productRows, customerRows] = (await roundTrip(connection, [
+      {
+        sql: LOCK_PRODUCTS,
+        values: [
+          [...orders.values()].flatMap((order) => order.lines.map((line) => line.productId)),
+        ],
+      },
+      {
+        sql: LOCK_CUSTOMERS,
+        values: [[...new Set([...orders.values()].map((order) => order.customerId))]],
+      },
+    ])) as [RowDataPacket[], RowDataPacket[]];
     const products = new Map(
       productRows.map((row): [string, LockedProduct] => [
         row.id,
@@ -226,16 +243,17 @@ async function processBatch(pool: Pool, ids: readonly string[]): Promise<string[
       return 'COMPLETED';
     });
 
-    await updateByCase(connection, 'products', 'stock', stocks, now);
-    await updateByCase(connection, 'customers', 'balance', changedBalances, now);
-    if (debits.length > 0) await connection.query(APPEND_LEDGER, [debits]);
-    if (movements.length > 0) await connection.query(APPEND_MOVEMENTS, [movements]);
-    await updateOrders(
-      connection,
-      ids.map((id) => orders.get(id) as LockedOrder),
-      now,
-    );
-    await connection.commit();
+    await roundTrip(connection, [
+      ...updateByCase('products', 'stock', stocks, now),
+      ...updateByCase('customers', 'balance', changedBalances, now),
+      ...(debits.length > 0 ? [{ sql: APPEND_LEDGER, values: [debits] }] : []),
+      ...(movements.length > 0 ? [{ sql: APPEND_MOVEMENTS, values: [movements] }] : []),
+      updateOrders(
+        ids.map((id) => orders.get(id) as LockedOrder),
+        now,
+      ),
+      { sql: 'COMMIT', values: [] },
+    ]);
     return outcomes;
   } catch (error) {
     await connection.rollback();
@@ -305,7 +323,12 @@ export async function measureRawOrderSql(
   const database = `bench_${runId}_rawsql`;
   const url = databaseUrl(servers, database);
   await migrateDatabase(parseMysqlUrl(url));
-  const pool = createPool({ uri: url, connectionLimit: BATCHES_IN_FLIGHT, timezone: 'Z' });
+  const pool = createPool({
+    uri: url,
+    connectionLimit: BATCHES_IN_FLIGHT,
+    timezone: 'Z',
+    multipleStatements: true,
+  });
   try {
     const ids = await seed(pool, sizes.orders, sizes.customers, sizes.products);
     const batches = Array.from({ length: Math.ceil(ids.length / sizes.batchSize) }, (_, i) =>
