@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import type { Logger } from '../../../application/ports/logger';
 import { DomainError, type ErrorDetail } from '../../../domain/shared/domain-error';
 import type { ErrorCode } from '../../../domain/shared/error-codes';
-import { currentRequestId } from './request-id';
+import { requestIdOf } from './request-id';
 
 /** Codes only the HTTP layer can produce: they describe the request, not the domain. */
 export const HTTP_ERROR_CODES = [
@@ -205,7 +205,7 @@ export function errorMiddleware(logger: Logger): Middleware {
     try {
       await next();
     } catch (error) {
-      const requestId = currentRequestId();
+      const requestId = requestIdOf(ctx);
       if (ctx.headerSent) {
         logger.error('request failed after its response started', {
           requestId,
