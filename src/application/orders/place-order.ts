@@ -5,12 +5,11 @@ import { orderId, type CustomerId } from '../../domain/shared/ids';
 import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
-import type { Logger } from '../ports/logger';
-import type { OrderQueue } from '../ports/order-queue';
 import type { OrderRepository } from '../ports/order-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import type { AdmissionControl } from './admission-control';
+import type { PublishAfterCommit } from './publish-after-commit';
 import { requestFingerprint } from './request-fingerprint';
 
 export interface PlaceOrderInput {
@@ -27,9 +26,10 @@ export interface PlaceOrderResult {
 
 /**
  * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
- * Once stored it is never lost: a failed publish is covered by the re-publisher. The store checks
- * customers and products as it inserts, so accepting costs no read of its own. Orders placed at
- * the same time are stored in one transaction and published together (see Batcher).
+ * Once stored it is never lost: the answer does not wait for the publish, and a failed one is
+ * covered by the re-publisher (see PublishAfterCommit). The store checks customers and products
+ * as it inserts, so accepting costs no read of its own. Orders placed at the same time are stored
+ * in one transaction and published together (see Batcher).
  */
 export class PlaceOrder {
   private readonly intake: Batcher<Order, void>;
@@ -43,11 +43,10 @@ export class PlaceOrder {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly orders: OrderRepository,
-    private readonly queue: OrderQueue,
+    private readonly publisher: PublishAfterCommit,
     private readonly admission: AdmissionControl,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-    private readonly logger: Logger,
     batching: BatchOptions,
   ) {
     this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
@@ -99,17 +98,12 @@ export class PlaceOrder {
 
   private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
     const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
-    const stored = orders.filter((_, index) => refused[index] === null);
-    if (stored.length > 0) {
-      await this.queue
-        .publish(stored.map((order) => ({ kind: 'PLACE', orderId: order.id })))
-        .catch((error: unknown) => {
-          this.logger.warn('orders stored but not published; the re-publisher will retry', {
-            orderIds: stored.map((order) => order.id),
-            error: String(error),
-          });
-        });
-    }
+    this.publisher.publish(
+      orders.flatMap((order, index) =>
+        refused[index] === null ? [{ kind: 'PLACE' as const, orderId: order.id }] : [],
+      ),
+      'orders stored but not published; the re-publisher will retry',
+    );
     return refused.map((error) => (error ? failed(error) : succeeded(undefined)));
   }
 

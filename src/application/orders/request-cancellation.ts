@@ -3,23 +3,22 @@ import type { Order } from '../../domain/order/order';
 import { DomainError, NotFoundError } from '../../domain/shared/domain-error';
 import type { OrderId } from '../../domain/shared/ids';
 import type { Clock } from '../ports/clock';
-import type { Logger } from '../ports/logger';
-import type { OrderQueue } from '../ports/order-queue';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
+import type { PublishAfterCommit } from './publish-after-commit';
 
 /**
- * Records the request durably, publishes it, and answers without waiting for the worker. Requests
- * made at the same time are recorded in one transaction and published together (see Batcher).
+ * Records the request durably and answers without waiting for the worker or for the publish (see
+ * PublishAfterCommit). Requests made at the same time are recorded in one transaction and
+ * published together (see Batcher).
  */
 export class RequestCancellation {
   private readonly requests: Batcher<OrderId, Order>;
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly queue: OrderQueue,
+    private readonly publisher: PublishAfterCommit,
     private readonly clock: Clock,
-    private readonly logger: Logger,
     batching: BatchOptions,
   ) {
     this.requests = new Batcher((ids) => this.recordAndPublish(ids), batching);
@@ -52,16 +51,10 @@ export class RequestCancellation {
     });
 
     const requested = [...new Set(ids.filter((_, index) => outcomes[index]?.ok))];
-    if (requested.length > 0) {
-      await this.queue
-        .publish(requested.map((orderId) => ({ kind: 'CANCEL', orderId })))
-        .catch((error: unknown) => {
-          this.logger.warn('cancellations stored but not published; the re-publisher will retry', {
-            orderIds: requested,
-            error: String(error),
-          });
-        });
-    }
+    this.publisher.publish(
+      requested.map((orderId) => ({ kind: 'CANCEL', orderId })),
+      'cancellations stored but not published; the re-publisher will retry',
+    );
     return outcomes;
   }
 }

@@ -1,7 +1,6 @@
 import type { Container, ServiceIdentifier } from 'inversify';
 import type { Clock } from '../../application/ports/clock';
 import type { IdGenerator } from '../../application/ports/id-generator';
-import type { Logger } from '../../application/ports/logger';
 import type { UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import type { OrderRepository } from '../../application/ports/order-repository';
@@ -13,6 +12,7 @@ import { AdmissionControl } from '../../application/orders/admission-control';
 import { FailDeadLetteredOrder } from '../../application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../../application/orders/get-order';
 import { PlaceOrder } from '../../application/orders/place-order';
+import { PublishAfterCommit } from '../../application/orders/publish-after-commit';
 import { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../application/orders/request-cancellation';
@@ -57,35 +57,34 @@ export function bindUseCases(container: Container, config: AppConfig): void {
       (queue: OrderQueue, clock: Clock) => new AdmissionControl(queue, clock, config.admission),
       [T.OrderQueue, T.Clock],
     );
+  bind(PublishAfterCommit, (...a) => new PublishAfterCommit(...a), [T.OrderQueue, T.Logger]);
   container
     .bind(PlaceOrder)
     .toResolvedValue(
       (
         uow: UnitOfWork,
         orders: OrderRepository,
-        queue: OrderQueue,
+        publisher: PublishAfterCommit,
         admission: AdmissionControl,
         ids: IdGenerator,
         clock: Clock,
-        logger: Logger,
-      ) => new PlaceOrder(uow, orders, queue, admission, ids, clock, logger, config.apiBatching),
+      ) => new PlaceOrder(uow, orders, publisher, admission, ids, clock, config.apiBatching),
       [
         T.UnitOfWork,
         T.OrderRepository,
-        T.OrderQueue,
+        PublishAfterCommit,
         AdmissionControl,
         T.IdGenerator,
         T.Clock,
-        T.Logger,
       ],
     );
   bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
   container
     .bind(RequestCancellation)
     .toResolvedValue(
-      (uow: UnitOfWork, queue: OrderQueue, clock: Clock, logger: Logger) =>
-        new RequestCancellation(uow, queue, clock, logger, config.apiBatching),
-      [T.UnitOfWork, T.OrderQueue, T.Clock, T.Logger],
+      (uow: UnitOfWork, publisher: PublishAfterCommit, clock: Clock) =>
+        new RequestCancellation(uow, publisher, clock, config.apiBatching),
+      [T.UnitOfWork, PublishAfterCommit, T.Clock],
     );
   bind(ProcessOrderJobs, (...a) => new ProcessOrderJobs(...a), [
     T.UnitOfWork,

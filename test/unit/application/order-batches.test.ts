@@ -3,6 +3,7 @@ import { CreateCustomer } from '../../../src/application/customers/create-custom
 import { AdmissionControl } from '../../../src/application/orders/admission-control';
 import { PlaceOrder, type PlaceOrderInput } from '../../../src/application/orders/place-order';
 import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
+import { PublishAfterCommit } from '../../../src/application/orders/publish-after-commit';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import type { IdGenerator } from '../../../src/application/ports/id-generator';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
@@ -267,11 +268,10 @@ describe('PlaceOrder under concurrent calls', () => {
     placeOrder = new PlaceOrder(
       countingInserts(w.store.unitOfWork, inserts),
       w.store.orders,
-      w.h.queue,
+      new PublishAfterCommit(w.h.queue, silentLogger),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
-      silentLogger,
       batching,
     );
   });
@@ -303,6 +303,38 @@ describe('PlaceOrder under concurrent calls', () => {
     expect(jobs.map((job) => job.orderId).sort()).toEqual([...ids].sort());
     expect(jobs.every((job) => job.kind === 'PLACE')).toBe(true);
     expectBatchesFormed(50);
+  });
+
+  it('answers once the orders are stored, without waiting for the broker to confirm', async () => {
+    const published: OrderJob[][] = [];
+    const unconfirming = {
+      publish: (jobs: readonly OrderJob[]) => {
+        published.push([...jobs]);
+        return new Promise<void>(() => undefined);
+      },
+    } as unknown as OrderQueue;
+    const unconfirmed = new PlaceOrder(
+      w.store.unitOfWork,
+      w.store.orders,
+      new PublishAfterCommit(unconfirming, silentLogger),
+      w.h.get(AdmissionControl),
+      w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
+      w.h.clock,
+      { maxSize: 100, maxInFlight: 1 },
+    );
+    const input = { customerId: w.shopper, items: [{ productId: w.widget, quantity: 1 }] };
+
+    // One batch at a time: the second could not start if the first still waited for the broker.
+    const first = await unconfirmed.execute({ ...input, idempotencyKey: null });
+    const second = await unconfirmed.execute({ ...input, idempotencyKey: null });
+
+    expect([...w.store.tables.orders.keys()].sort()).toEqual(
+      [first.order.id, second.order.id].sort(),
+    );
+    expect(published).toEqual([
+      [{ kind: 'PLACE', orderId: first.order.id }],
+      [{ kind: 'PLACE', orderId: second.order.id }],
+    ]);
   });
 
   it('refuses only the orders naming an unknown product or customer', async () => {
@@ -366,9 +398,8 @@ describe('RequestCancellation under concurrent calls', () => {
     transactions = { runs: 0 };
     requestCancellation = new RequestCancellation(
       countingRuns(w.store.unitOfWork, transactions),
-      w.h.queue,
+      new PublishAfterCommit(w.h.queue, silentLogger),
       w.h.clock,
-      silentLogger,
       { maxSize: 100, maxInFlight: 1 },
     );
   });
