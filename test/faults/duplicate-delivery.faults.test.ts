@@ -105,6 +105,10 @@ describe.each(DRIVERS)('the same job delivered twice at once to two workers (%s)
       // their neighbours for the same rows.
       const shop = await seedShop(rig.baseUrl, { customers: 10, products: 5, stock: 300 });
       const ids = await placeBacklog(rig.baseUrl, shop, ORDERS);
+      // The API answers before its publishes are confirmed: purge once they have all landed.
+      await eventually(async () => expect(await broker.unfinished()).toBe(ORDERS), {
+        timeoutMs: 10_000,
+      });
       await broker.purge();
       await broker.publishTwice(ids.map((id) => ({ kind: 'PLACE', orderId: orderId(id) })));
       expect(await broker.unfinished()).toBe(2 * ORDERS);
