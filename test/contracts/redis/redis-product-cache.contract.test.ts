@@ -43,6 +43,29 @@ describe('RedisProductCache key layout', () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
 
+  it('reads an entry written without its expiry as due for a refresh, and serves it', async () => {
+    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
+    const id = productId(randomUUID());
+    const stored = {
+      id,
+      name: 'Older release',
+      price: 5,
+      stock: 2,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    };
+    await redis.set(`${keyPrefix}product:${id}`, JSON.stringify(stored), 'PX', 60_000);
+
+    const entry = await cache.get(id);
+
+    expect(entry?.product).toStrictEqual({
+      ...stored,
+      createdAt: new Date(stored.createdAt),
+      updatedAt: new Date(stored.updatedAt),
+    });
+    expect(entry?.expiresInMs).toBe(0);
+  });
+
   it('answers ping', async () => {
     const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
     await expect(cache.ping()).resolves.toBeUndefined();
