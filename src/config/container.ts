@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Container } from 'inversify';
+import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
@@ -35,6 +36,8 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     await bindQueue(container, config.queue, config.worker, logger, disposers, checks);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);
     bindUseCases(container, config);
+    // Disposed after HTTP and the worker stop, before the queue closes (see PublishAfterCommit).
+    disposers.push('publishes after commit', () => container.get(PublishAfterCommit).settled());
   } catch (error) {
     await disposers.disposeAll(logger);
     throw error;

@@ -11,7 +11,6 @@ import { ListCustomerOrders } from '../application/customers/list-customer-order
 import { FailDeadLetteredOrder } from '../application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../application/orders/get-order';
 import { PlaceOrder } from '../application/orders/place-order';
-import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import { ProcessOrderJobs } from '../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../application/orders/request-cancellation';
@@ -112,10 +111,6 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       const server = createServer(createApp(resolveHttpDependencies(composition)).callback());
       answerUnparsableRequests(server);
       port = await listen(server, config.port);
-      // Disposed in reverse: the requests in flight are answered before their publishes are
-      // waited for, and those before the queue closes.
-      const publisher = composition.container.get(PublishAfterCommit);
-      disposers.push('publishes after commit', () => publisher.settled());
       disposers.push('http server', () => closeServer(server));
     }
 

@@ -69,7 +69,8 @@ export function productCacheContract(makeSubject: MakeProductCache): void {
       const entry = await cache.get(product.id);
 
       expect(cache.ttlMs).toBe(LONG_TTL_MS);
-      expect(entry?.expiresInMs).toBeGreaterThan(0);
+      // Most of the TTL is left right after a set, or callers would refresh on every read.
+      expect(entry?.expiresInMs).toBeGreaterThan(LONG_TTL_MS * 0.8);
       expect(entry?.expiresInMs).toBeLessThanOrEqual(LONG_TTL_MS);
     });
 

@@ -98,7 +98,7 @@ export class PlaceOrder {
 
   private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
     const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
-    this.publisher.publish(
+    await this.publisher.publish(
       orders.flatMap((order, index) =>
         refused[index] === null ? [{ kind: 'PLACE' as const, orderId: order.id }] : [],
       ),

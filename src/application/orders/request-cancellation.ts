@@ -51,7 +51,7 @@ export class RequestCancellation {
     });
 
     const requested = [...new Set(ids.filter((_, index) => outcomes[index]?.ok))];
-    this.publisher.publish(
+    await this.publisher.publish(
       requested.map((orderId) => ({ kind: 'CANCEL', orderId })),
       'cancellations stored but not published; the re-publisher will retry',
     );

@@ -31,10 +31,11 @@ export function bindCache(
         logger.warn('redis cache connection error', { error: error.message }),
       );
       disposers.push('redis cache client', () => closeCacheRedisClient(client));
-      const redis = new RedisProductCache(client, {
-        ttlMs: config.ttlMs,
-        keyPrefix: config.keyPrefix,
-      });
+      const redis = new RedisProductCache(
+        client,
+        { ttlMs: config.ttlMs, keyPrefix: config.keyPrefix },
+        clock,
+      );
       checks.push({ name: 'cache', check: () => redis.ping() });
       cache = redis;
       break;

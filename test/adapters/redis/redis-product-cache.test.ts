@@ -6,6 +6,7 @@ import {
   createCacheRedisClient,
 } from '../../../src/adapters/cache/redis/redis-client';
 import { RedisProductCache } from '../../../src/adapters/cache/redis/redis-product-cache';
+import { SystemClock } from '../../../src/adapters/system/system-clock';
 import type { Product } from '../../../src/domain/product/product';
 import { productId } from '../../../src/domain/shared/ids';
 import { eventually } from '../../support/eventually';
@@ -61,7 +62,7 @@ describe('RedisProductCache when Redis is unreachable', () => {
   beforeAll(async () => {
     port = await closedPort();
     redis = createCacheRedisClient(`redis://127.0.0.1:${port}`, (error) => errors.push(error));
-    cache = new RedisProductCache(redis, { ttlMs: 1000, keyPrefix });
+    cache = new RedisProductCache(redis, { ttlMs: 1000, keyPrefix }, new SystemClock());
   });
 
   afterAll(async () => {

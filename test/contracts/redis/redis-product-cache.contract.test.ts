@@ -5,6 +5,7 @@ import {
   createCacheRedisClient,
 } from '../../../src/adapters/cache/redis/redis-client';
 import { RedisProductCache } from '../../../src/adapters/cache/redis/redis-product-cache';
+import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { productId } from '../../../src/domain/shared/ids';
 import { eventually } from '../../support/eventually';
 import { productCacheContract } from '../product-cache.contract';
@@ -12,6 +13,7 @@ import { productCacheContract } from '../product-cache.contract';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const keyPrefix = `test:${randomUUID()}:`;
 let redis: Redis;
+const clock = new SystemClock();
 
 beforeAll(async () => {
   redis = createCacheRedisClient(redisUrl, () => undefined);
@@ -28,11 +30,11 @@ afterAll(async () => {
   }
 });
 
-productCacheContract(({ ttlMs }) => new RedisProductCache(redis, { ttlMs, keyPrefix }));
+productCacheContract(({ ttlMs }) => new RedisProductCache(redis, { ttlMs, keyPrefix }, clock));
 
 describe('RedisProductCache key layout', () => {
   it('stores a product under <prefix>product:<id> with its TTL', async () => {
-    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
+    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix }, clock);
     const now = new Date();
     const product = { id: productId(randomUUID()), name: 'Layout', price: 1, stock: 1 };
     await cache.set({ ...product, createdAt: now, updatedAt: now });
@@ -44,7 +46,7 @@ describe('RedisProductCache key layout', () => {
   });
 
   it('reads an entry written without its expiry as due for a refresh, and serves it', async () => {
-    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
+    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix }, clock);
     const id = productId(randomUUID());
     const stored = {
       id,
@@ -67,7 +69,7 @@ describe('RedisProductCache key layout', () => {
   });
 
   it('answers ping', async () => {
-    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix });
+    const cache = new RedisProductCache(redis, { ttlMs: 60_000, keyPrefix }, clock);
     await expect(cache.ping()).resolves.toBeUndefined();
   });
 });

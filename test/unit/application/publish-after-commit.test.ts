@@ -1,4 +1,7 @@
-import { PublishAfterCommit } from '../../../src/application/orders/publish-after-commit';
+import {
+  MAX_PUBLISHES_UNDER_WAY,
+  PublishAfterCommit,
+} from '../../../src/application/orders/publish-after-commit';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
 import { orderId } from '../../../src/domain/shared/ids';
 import { RecordingLogger } from '../../http/http-kit';
@@ -47,21 +50,21 @@ describe('PublishAfterCommit', () => {
   });
 
   it('hands the jobs to the broker at once and returns without waiting for its confirmation', () => {
-    publisher.publish([job('a'), job('b')], 'not published');
+    void publisher.publish([job('a'), job('b')], 'not published');
 
     expect(broker.published).toEqual([[job('a'), job('b')]]);
   });
 
   it('sends nothing for no jobs', async () => {
-    publisher.publish([], 'not published');
+    void publisher.publish([], 'not published');
 
     expect(broker.published).toEqual([]);
     expect(await settlesSoon(publisher.settled())).toBe(true);
   });
 
   it('is settled only once every publish under way was confirmed', async () => {
-    publisher.publish([job('a')], 'not published');
-    publisher.publish([job('b')], 'not published');
+    void publisher.publish([job('a')], 'not published');
+    void publisher.publish([job('b')], 'not published');
 
     broker.confirm(0);
     expect(await settlesSoon(publisher.settled())).toBe(false);
@@ -70,8 +73,32 @@ describe('PublishAfterCommit', () => {
     expect(logger.lines).toEqual([]);
   });
 
+  it('makes the caller wait once too many publishes are unconfirmed, until one is', async () => {
+    for (let i = 0; i < MAX_PUBLISHES_UNDER_WAY; i += 1) {
+      await publisher.publish([job(`a${i}`)], 'not published');
+    }
+
+    const oneTooMany = publisher.publish([job('b')], 'not published');
+
+    expect(broker.published).toHaveLength(MAX_PUBLISHES_UNDER_WAY + 1);
+    expect(await settlesSoon(oneTooMany)).toBe(false);
+    broker.confirm(3);
+    expect(await settlesSoon(oneTooMany)).toBe(true);
+  });
+
+  it('is settled only once the publishes started while it waited are confirmed too', async () => {
+    void publisher.publish([job('a')], 'not published');
+    const settled = publisher.settled();
+    void publisher.publish([job('b')], 'not published');
+
+    broker.confirm(0);
+    expect(await settlesSoon(settled)).toBe(false);
+    broker.confirm(1);
+    expect(await settlesSoon(settled)).toBe(true);
+  });
+
   it('logs a refused publish with its order ids, for the re-publisher to cover', async () => {
-    publisher.publish([job('a'), job('b')], 'orders stored but not published');
+    void publisher.publish([job('a'), job('b')], 'orders stored but not published');
 
     broker.refuse(0, new Error('broker down'));
     await publisher.settled();

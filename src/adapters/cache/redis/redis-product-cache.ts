@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import type { Product } from '../../../domain/product/product';
 import { productId, type ProductId } from '../../../domain/shared/ids';
+import type { Clock } from '../../../application/ports/clock';
 import type { ProductCache, ProductCacheEntry } from '../../../application/ports/product-cache';
 
 export interface RedisProductCacheOptions {
@@ -53,9 +54,14 @@ function fromCached(cached: StoredProduct): Product {
  * bounds how long a write that raced an invalidation can serve a stale product.
  */
 export class RedisProductCache implements ProductCache {
+  /**
+   * `clock` stamps and reads each entry's expiry: the service's processes must agree on the time
+   * (NTP) for refresh-ahead to start on time; Redis' PX evicts on its own clock whatever they say.
+   */
   constructor(
     private readonly redis: Redis,
     private readonly options: RedisProductCacheOptions,
+    private readonly clock: Clock,
   ) {}
 
   get ttlMs(): number {
@@ -70,14 +76,17 @@ export class RedisProductCache implements ProductCache {
     const expiresAt = typeof cached.expiresAt === 'number' ? cached.expiresAt : 0;
     return {
       product: fromCached(cached),
-      expiresInMs: Math.min(this.options.ttlMs, Math.max(0, expiresAt - Date.now())),
+      expiresInMs: Math.min(
+        this.options.ttlMs,
+        Math.max(0, expiresAt - this.clock.now().getTime()),
+      ),
     };
   }
 
   async set(product: Product): Promise<void> {
     await this.redis.set(
       this.key(product.id),
-      JSON.stringify(toCached(product, Date.now() + this.options.ttlMs)),
+      JSON.stringify(toCached(product, this.clock.now().getTime() + this.options.ttlMs)),
       'PX',
       this.options.ttlMs,
     );
