@@ -195,16 +195,63 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       expect(handlers.handled).toStrictEqual([job]);
     });
 
-    it('depth() counts the jobs waiting to be taken', async () => {
-      const jobs = [newJob(), newJob(), newJob()];
-      await subject.queue.publish(jobs);
+    it('depth() counts the publishes waiting to be taken, each with the jobs published together', async () => {
+      await subject.queue.publish([newJob()]);
+      await subject.queue.publish([newJob(), newJob('CANCEL')]);
 
-      await eventually(async () => expect(await subject.queue.depth()).toBe(3));
+      await eventually(async () => expect(await subject.queue.depth()).toBe(2));
 
       const handlers = new RecordingHandlers();
       await consume(handlers);
       await eventually(() => expect(handlers.handled).toHaveLength(3));
       await eventually(async () => expect(await subject.queue.depth()).toBe(0));
+    });
+
+    it('retries only the jobs of a publish that failed; the others are handled once', async () => {
+      const [first, flaky, last] = [newJob(), newJob('CANCEL'), newJob()] as const;
+      const handlers = new RecordingHandlers(async (job, delivery) => {
+        if (job.orderId === flaky.orderId && delivery < 3) throw new Error('transient failure');
+      });
+      await consume(handlers, 4);
+
+      await subject.queue.publish([first, flaky, last]);
+
+      await eventually(() => expect(handlers.handled).toHaveLength(3));
+      expect(handlers.deliveriesOf(first)).toBe(1);
+      expect(handlers.deliveriesOf(flaky)).toBe(3);
+      expect(handlers.deliveriesOf(last)).toBe(1);
+      expect(handlers.deadLetters).toEqual([]);
+    });
+
+    it('dead-letters only the jobs of a publish that failed every attempt', async () => {
+      const [healthy, poison] = [newJob(), newJob()] as const;
+      const handlers = new RecordingHandlers(async (job) => {
+        if (job.orderId === poison.orderId) throw new Error('permanent failure');
+      });
+      await consume(handlers, 4);
+
+      await subject.queue.publish([healthy, poison]);
+
+      await eventually(() => expect(handlers.deadLetters).toHaveLength(1));
+      expect(handlers.deadLetters[0]?.job).toStrictEqual(poison);
+      expect(handlers.deliveriesOf(poison)).toBe(retry.maxAttempts);
+      expect(handlers.handled).toStrictEqual([healthy]);
+    });
+
+    it('delivers re-published work, queued already or not', async () => {
+      const [queued, lost] = [newJob(), newJob('CANCEL')];
+      await subject.queue.publish([queued]);
+      await subject.queue.republish([queued, lost]);
+      const handlers = new RecordingHandlers();
+
+      await consume(handlers);
+
+      await eventually(() =>
+        expect(new Set(handlers.handled.map((job) => job.orderId))).toEqual(
+          new Set([queued.orderId, lost.orderId]),
+        ),
+      );
+      expect(handlers.deadLetters).toEqual([]);
     });
 
     it('accepts the same job published twice and hands the handler only that job', async () => {

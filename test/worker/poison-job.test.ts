@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import { Queue } from 'bullmq';
-import { bullmqJobId } from '../../src/adapters/queue/bullmq/bullmq-order-queue';
+import { toOrderJobs } from '../../src/adapters/queue/order-job-payload';
 import type { InProcessOrderQueue } from '../../src/adapters/queue/in-process/in-process-order-queue';
 import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { RunningWorker } from '../../src/adapters/worker/order-worker';
@@ -54,13 +54,12 @@ async function deadLetters(
 ): Promise<{ job: OrderJob; attempts: number | null }[]> {
   switch (driver) {
     case 'bullmq': {
-      const queue = new Queue<OrderJob>(queueName, { connection: { url: REDIS_URL } });
+      const queue = new Queue(queueName, { connection: { url: REDIS_URL } });
       try {
         const failed = await queue.getFailed();
-        return failed.map((job) => {
-          expect(job.id).toBe(bullmqJobId(job.data));
-          return { job: job.data, attempts: job.attemptsMade };
-        });
+        return failed.flatMap((entry) =>
+          toOrderJobs(entry.data).map((job) => ({ job, attempts: entry.attemptsMade })),
+        );
       } finally {
         await queue.close();
       }
@@ -73,7 +72,9 @@ async function deadLetters(
         for (;;) {
           const message = await channel.get(rabbitmqQueueNames(queueName).dead, { noAck: false });
           if (message === false) break;
-          letters.push({ job: JSON.parse(message.content.toString('utf8')), attempts: null });
+          for (const job of toOrderJobs(JSON.parse(message.content.toString('utf8')))) {
+            letters.push({ job, attempts: null });
+          }
         }
         // Left in place (unacknowledged, handed back on close): inspecting takes nothing away.
         return letters;
@@ -191,29 +192,9 @@ describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])(
       return svc;
     };
 
-    /** A second copy of each job, which BullMQ would otherwise fold into the first by its id. */
-    const publishCopies = async (svc: ServiceProcess, jobs: OrderJob[]) => {
-      if (driver === 'rabbitmq') {
-        await svc.queue.publish(jobs);
-        return;
-      }
-      const raw = new Queue<OrderJob>(queueName, { connection: { url: REDIS_URL } });
-      try {
-        await raw.addBulk(
-          jobs.map((job) => ({
-            name: job.kind,
-            data: job,
-            opts: {
-              jobId: `copy-${bullmqJobId(job)}`,
-              attempts: MAX_ATTEMPTS,
-              removeOnComplete: true,
-            },
-          })),
-        );
-      } finally {
-        await raw.close();
-      }
-    };
+    /** A second copy of each job, in a message of its own, so that another worker can take it. */
+    const publishCopies = (svc: ServiceProcess, jobs: OrderJob[]) =>
+      Promise.all(jobs.map((job) => svc.queue.publish([job])));
 
     it('is applied once: two workers each take a copy, stock and balance change once', async () => {
       const api = await newProcess();

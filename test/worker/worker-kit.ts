@@ -17,11 +17,13 @@ import type { OrderQueue } from '../../src/application/ports/order-queue';
 import type { ProductRepository } from '../../src/application/ports/product-repository';
 import { TOKENS } from '../../src/application/ports/tokens';
 import { CreateProduct } from '../../src/application/products/create-product';
+import { CheckReadiness } from '../../src/application/system/check-readiness';
 import { customerId, orderId, productId } from '../../src/domain/shared/ids';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { buildContainer, type Composition } from '../../src/config/container';
 import { AMQP_URL, REDIS_URL } from '../support/brokers';
 import { silentLogger } from '../support/silent-logger';
+import { eventually } from '../support/eventually';
 
 export type BrokerDriver = 'bullmq' | 'rabbitmq';
 export type QueueDriver = BrokerDriver | 'memory';
@@ -67,6 +69,12 @@ export async function composeProcess(
     ...env,
   });
   const composition = await buildContainer(config, logger);
+  // As a deployment waits for /health/ready: a publish before the broker's connection is up
+  // would leave its order to the re-publisher, which these tests keep out of the way.
+  const readiness = composition.container.get(CheckReadiness);
+  await eventually(async () =>
+    expect((await readiness.execute()).filter((dependency) => !dependency.ok)).toEqual([]),
+  );
   return {
     ...composition,
     config,

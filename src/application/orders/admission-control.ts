@@ -3,14 +3,14 @@ import type { Clock } from '../ports/clock';
 import type { OrderQueue } from '../ports/order-queue';
 
 export interface AdmissionOptions {
-  /** Refuse new orders while this many jobs wait; 0 turns the check off. */
+  /** Refuse new orders while this many publishes wait (see OrderQueue.depth); 0 turns the check off. */
   maxBacklog: number;
   /** How long one sample of the queue depth is trusted. */
   sampleMs: number;
 }
 
 /**
- * Back-pressure: refuses new orders while more jobs wait than the workers can catch up on. The
+ * Back-pressure: refuses new orders while more work waits than the workers can catch up on. The
  * depth is sampled at most once per `sampleMs`, so the check costs almost nothing per request.
  * An unreachable queue does not block admission: the order is stored and re-published later.
  */

@@ -25,7 +25,7 @@ export class RepublishStalledWork {
   async execute(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.stalledAfterMs);
     const jobs = await this.orders.findStalledWork(before, this.options.batchSize);
-    if (jobs.length > 0) await this.queue.publish(jobs);
+    if (jobs.length > 0) await this.queue.republish(jobs);
     return jobs.length;
   }
 }

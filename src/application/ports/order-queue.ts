@@ -28,10 +28,18 @@ export interface QueueConsumer {
  * idempotent); a rejected handler is retried with backoff up to a bounded number of attempts.
  */
 export interface OrderQueue {
-  /** Resolves once the broker holds every job durably; rejects at once when it cannot. */
+  /**
+   * Resolves once the broker holds every job durably; rejects at once when it cannot. The jobs
+   * of one call travel together, as one delivery.
+   */
   publish(jobs: readonly OrderJob[]): Promise<void>;
+  /**
+   * Publishes work found unsettled, which may still be queued or held by a worker: an adapter
+   * that can recognise a copy of a job it still holds adds that job only once.
+   */
+  republish(jobs: readonly OrderJob[]): Promise<void>;
   consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer>;
-  /** Jobs waiting to be taken, for back-pressure. */
+  /** Deliveries waiting to be taken (each holds the jobs of one publish), for back-pressure. */
   depth(): Promise<number>;
   close(): Promise<void>;
 }

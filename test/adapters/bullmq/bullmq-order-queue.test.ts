@@ -5,6 +5,7 @@ import {
   BullmqOrderQueue,
   bullmqJobId,
 } from '../../../src/adapters/queue/bullmq/bullmq-order-queue';
+import { toPayload } from '../../../src/adapters/queue/order-job-payload';
 import { newJob, RecordingHandlers } from '../../contracts/order-queue.contract';
 import { eventually } from '../../support/eventually';
 import { silentLogger } from '../../support/silent-logger';
@@ -123,15 +124,27 @@ describe('BullmqOrderQueue', () => {
     await inspector.close();
   });
 
-  it('adds a job published again while it still waits only once', async () => {
+  it('adds a job re-published while a copy of it still waits only once', async () => {
     const job = newJob();
 
-    await queue.publish([job]);
-    await queue.publish([job]);
+    await queue.republish([job]);
+    await queue.republish([job]);
 
     expect(await inspector.getJobCountByTypes('waiting')).toBe(1);
-    expect((await inspector.getJob(bullmqJobId(job)))?.data).toStrictEqual(job);
+    expect((await inspector.getJob(bullmqJobId(job)))?.data).toStrictEqual(toPayload([job]));
     await inspector.drain();
+  });
+
+  it('handles a job stored by an older release, one job per BullMQ job', async () => {
+    const job = newJob();
+    const handlers = new RecordingHandlers();
+    const consumer = await queue.consume(handlers, { concurrency: 1 });
+    try {
+      await inspector.add(job.kind, { kind: job.kind, orderId: job.orderId });
+      await eventually(() => expect(handlers.handled).toStrictEqual([job]));
+    } finally {
+      await consumer.stop();
+    }
   });
 
   it('keeps a job that failed every attempt in the failed set', async () => {
@@ -148,7 +161,7 @@ describe('BullmqOrderQueue', () => {
     }
 
     const failed = await inspector.getFailed();
-    expect(failed.map((entry) => entry.id)).toStrictEqual([bullmqJobId(job)]);
+    expect(failed.map((entry) => entry.data)).toStrictEqual([toPayload([job])]);
     expect(failed[0]?.attemptsMade).toBe(retry.maxAttempts);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'amqplib';
 import {
   RabbitmqOrderQueue,
   rabbitmqQueueNames,
@@ -81,6 +82,22 @@ describe('RabbitmqOrderQueue', () => {
 
     const job = newJob();
     await eventually(() => queue.publish([job]));
+    await eventually(() => expect(handlers.handled).toStrictEqual([job]));
+  });
+
+  it('handles a message stored by an older release, one job per message', async () => {
+    const job = newJob('CANCEL');
+    const handlers = new RecordingHandlers();
+    consumer = await queue.consume(handlers, { concurrency: 1 });
+    const connection = await connect(rabbitmqUrl);
+    try {
+      const channel = await connection.createConfirmChannel();
+      channel.sendToQueue(queueName, Buffer.from(JSON.stringify(job)), { persistent: true });
+      await channel.waitForConfirms();
+    } finally {
+      await connection.close();
+    }
+
     await eventually(() => expect(handlers.handled).toStrictEqual([job]));
   });
 

@@ -100,6 +100,7 @@ describe('order use cases', () => {
   it('keeps the order when publishing fails: the re-publisher finds it later', async () => {
     const failing: OrderQueue = {
       publish: async () => Promise.reject(new Error('broker down')),
+      republish: async () => Promise.reject(new Error('broker down')),
       consume: async () => ({ stop: async () => {} }),
       depth: async () => 0,
       close: async () => {},

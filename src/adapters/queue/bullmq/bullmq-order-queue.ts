@@ -8,7 +8,8 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-import { toOrderJob } from '../order-job-payload';
+import { type FailedJob, handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
+import { type OrderJobsPayload, toOrderJobs, toPayload } from '../order-job-payload';
 import type { RetryPolicy } from '../retry-policy';
 
 export interface BullmqOrderQueueOptions {
@@ -30,24 +31,38 @@ const DEAD_LETTERS_KEPT = { count: 10_000, age: 14 * 24 * 60 * 60 };
 const STALLED_JOB_CHECK = { lockDuration: 15_000, stalledInterval: 5_000 };
 
 /**
- * Derived from the job, so that re-publishing work that is still waiting adds nothing. BullMQ
- * refuses ':' in custom ids (it separates key parts) and ids that read as integers: the kind
- * prefix rules out the latter, and encoding the order id the former without merging two ids.
+ * A re-published job's id is derived from the job, so that re-publishing work that is still
+ * waiting or held adds nothing. BullMQ refuses ':' in custom ids (it separates key parts) and ids
+ * that read as integers: the kind prefix rules out the latter, and encoding the order id the
+ * former without merging two ids.
  */
 export function bullmqJobId(job: OrderJob): string {
   return `${job.kind.toLowerCase()}-${encodeURIComponent(job.orderId)}`;
 }
 
+/** The jobs of a delivery that failed, each with its own error, for the dead-letter report. */
+class JobsFailed extends Error {
+  constructor(readonly failures: readonly FailedJob[]) {
+    const [first] = failures;
+    super(
+      `${failures.length} order job(s) failed` +
+        (first ? `, first ${first.job.kind} ${first.job.orderId}: ${String(first.error)}` : ''),
+    );
+  }
+}
+
 /**
- * Order work on Redis through BullMQ. Jobs that fail every attempt stay in the failed set, which
- * is the dead-letter queue; completed jobs are removed so that their id can be published again.
+ * Order work on Redis through BullMQ. The jobs of one publish are one BullMQ job, so that Redis
+ * adds, hands out and completes a batch once, not once per job. When some of them fail, the job
+ * keeps only those for its next attempt. Jobs that fail every attempt stay in the failed set, which
+ * is the dead-letter queue; completed jobs are removed.
  */
 export class BullmqOrderQueue implements OrderQueue {
   private readonly consumers = new Set<QueueConsumer>();
 
   private constructor(
     private readonly producer: Redis,
-    private readonly queue: Queue<OrderJob>,
+    private readonly queue: Queue<OrderJobsPayload>,
     private readonly options: BullmqOrderQueueOptions,
     private readonly logger: Logger,
   ) {}
@@ -60,7 +75,7 @@ export class BullmqOrderQueue implements OrderQueue {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     });
-    const queue = new Queue<OrderJob>(options.queueName, {
+    const queue = new Queue<OrderJobsPayload>(options.queueName, {
       connection: producer,
       defaultJobOptions: {
         attempts: options.retry.maxAttempts,
@@ -81,29 +96,44 @@ export class BullmqOrderQueue implements OrderQueue {
   async publish(jobs: readonly OrderJob[]): Promise<void> {
     if (jobs.length === 0) return;
     this.assertConnected();
+    await this.queue.add('order-jobs', toPayload(jobs));
+  }
+
+  /** One BullMQ job per job, under its derived id (bullmqJobId). */
+  async republish(jobs: readonly OrderJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    this.assertConnected();
     await this.releaseDeadLetters(jobs.map(bullmqJobId));
     await this.queue.addBulk(
       jobs.map((job) => ({
-        name: job.kind,
-        data: { kind: job.kind, orderId: job.orderId },
+        name: 'order-jobs',
+        data: toPayload([job]),
         opts: { jobId: bullmqJobId(job) },
       })),
     );
   }
 
   async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
-    const running = new Set<Promise<void>>();
+    const running = new Set<Promise<FailedJob[]>>();
     const reporting = new Set<Promise<void>>();
-    const worker = new Worker<OrderJob>(
+    const slots = new HandlerSlots(options.concurrency);
+    const worker = new Worker<unknown>(
       this.options.queueName,
       async (job) => {
-        const handling = handlers.handle(this.jobOf(job));
+        const jobs = this.jobsOf(job);
+        const handling = handleDelivery(handlers, slots, jobs);
         running.add(handling);
+        let failures: FailedJob[];
         try {
-          await handling;
+          failures = await handling;
         } finally {
           running.delete(handling);
         }
+        if (failures.length === 0) return;
+        if (failures.length < jobs.length) {
+          await job.updateData(toPayload(failures.map((failure) => failure.job)));
+        }
+        throw new JobsFailed(failures);
       },
       {
         // BullMQ requires workers to retry Redis commands for ever: they must outlive an outage.
@@ -146,6 +176,7 @@ export class BullmqOrderQueue implements OrderQueue {
     return consumer;
   }
 
+  /** BullMQ jobs waiting: each holds the jobs of one publish. */
   async depth(): Promise<number> {
     this.assertConnected();
     return this.queue.getJobCountByTypes('waiting', 'delayed', 'prioritized');
@@ -198,9 +229,9 @@ export class BullmqOrderQueue implements OrderQueue {
     }
   }
 
-  private jobOf(job: Job<OrderJob>): OrderJob {
+  private jobsOf(job: Job<unknown>): OrderJob[] {
     try {
-      return toOrderJob(job.data);
+      return toOrderJobs(job.data);
     } catch (error) {
       throw new UnrecoverableError(`Job ${job.id}: ${(error as Error).message}`);
     }
@@ -208,37 +239,36 @@ export class BullmqOrderQueue implements OrderQueue {
 
   private async reportDeadLetter(
     handlers: OrderJobHandlers,
-    job: Job<OrderJob>,
+    job: Job<unknown>,
     error: Error,
   ): Promise<void> {
-    let orderJob: OrderJob;
-    try {
-      orderJob = this.jobOf(job);
-    } catch (unreadable) {
-      // No order to settle: the dead letter is all there is, kept for inspection.
-      this.logger.error('an unreadable job was dead-lettered', {
-        queue: this.options.queueName,
-        jobId: job.id,
-        error: (unreadable as Error).message,
-      });
-      return;
-    }
-    try {
-      await handlers.deadLettered(orderJob, error);
-    } catch (failure) {
-      // The job's id would make BullMQ ignore the re-publisher's copy for as long as the dead
-      // letter is kept, so the work would never settle: drop it to let the copy in.
-      this.logger.error('a dead-lettered job could not be settled; it is released for re-publish', {
-        queue: this.options.queueName,
-        jobId: job.id,
-        error: failure instanceof Error ? failure.message : String(failure),
-      });
-      await job.remove().catch((removal: unknown) =>
-        this.logger.error('a dead-lettered job could not be released', {
+    let failures: readonly FailedJob[];
+    if (error instanceof JobsFailed) {
+      failures = error.failures;
+    } else {
+      // Failed by BullMQ itself (stalled too often, say): every job it held is reported.
+      try {
+        failures = this.jobsOf(job).map((orderJob) => ({ job: orderJob, error }));
+      } catch (unreadable) {
+        // No order to settle: the dead letter is all there is, kept for inspection.
+        this.logger.error('an unreadable job was dead-lettered', {
           queue: this.options.queueName,
           jobId: job.id,
-          error: removal instanceof Error ? removal.message : String(removal),
-        }),
+          error: (unreadable as Error).message,
+        });
+        return;
+      }
+    }
+    for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
+      this.logger.error(
+        'a dead-lettered job could not be settled; it is left to the re-publisher',
+        {
+          queue: this.options.queueName,
+          jobId: job.id,
+          kind: failure.job.kind,
+          orderId: failure.job.orderId,
+          error: reportError instanceof Error ? reportError.message : String(reportError),
+        },
       );
     }
   }

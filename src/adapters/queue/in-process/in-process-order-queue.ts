@@ -5,19 +5,25 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
+import { handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
 interface Waiting {
-  job: OrderJob;
+  jobs: OrderJob[];
   attempt: number;
 }
 
-/** The embedded mode's queue: jobs live in this process only, with the same retry semantics. */
+/**
+ * The embedded mode's queue: jobs live in this process only, with the same semantics as the
+ * brokers' adapters: the jobs of one publish are one delivery, of which the jobs that failed are
+ * retried together.
+ */
 export class InProcessOrderQueue implements OrderQueue {
   private readonly waiting: Waiting[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private handlers: OrderJobHandlers | null = null;
   private concurrency = 1;
+  private slots = new HandlerSlots(1);
   private active = 0;
   private closed = false;
   private idle: (() => void)[] = [];
@@ -27,13 +33,20 @@ export class InProcessOrderQueue implements OrderQueue {
 
   async publish(jobs: readonly OrderJob[]): Promise<void> {
     if (this.closed) throw new Error('The queue is closed');
-    for (const job of jobs) this.waiting.push({ job: { ...job }, attempt: 1 });
+    if (jobs.length === 0) return;
+    this.waiting.push({ jobs: jobs.map((job) => ({ ...job })), attempt: 1 });
     this.pump();
+  }
+
+  /** Copies are not looked for: published like new work (the handlers are idempotent). */
+  republish(jobs: readonly OrderJob[]): Promise<void> {
+    return this.publish(jobs);
   }
 
   async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
     this.handlers = handlers;
     this.concurrency = options.concurrency;
+    this.slots = new HandlerSlots(options.concurrency);
     this.pump();
     return { stop: () => this.stopConsuming() };
   }
@@ -68,21 +81,21 @@ export class InProcessOrderQueue implements OrderQueue {
   }
 
   private async runOne(handlers: OrderJobHandlers, entry: Waiting): Promise<void> {
-    try {
-      await handlers.handle(entry.job);
-    } catch (error) {
-      if (entry.attempt < this.retry.maxAttempts && !this.closed) {
-        const delay = retryDelayMs(this.retry, entry.attempt);
-        const timer = setTimeout(() => {
-          this.retryTimers.delete(timer);
-          this.waiting.push({ job: entry.job, attempt: entry.attempt + 1 });
-          this.pump();
-        }, delay);
-        this.retryTimers.add(timer);
-        return;
-      }
-      this.deadLetters.push(entry.job);
-      await handlers.deadLettered(entry.job, error);
+    const failures = await handleDelivery(handlers, this.slots, entry.jobs);
+    if (failures.length === 0) return;
+    const jobs = failures.map((failure) => failure.job);
+    if (entry.attempt < this.retry.maxAttempts && !this.closed) {
+      const delay = retryDelayMs(this.retry, entry.attempt);
+      const timer = setTimeout(() => {
+        this.retryTimers.delete(timer);
+        this.waiting.push({ jobs, attempt: entry.attempt + 1 });
+        this.pump();
+      }, delay);
+      this.retryTimers.add(timer);
+      return;
     }
+    this.deadLetters.push(...jobs);
+    const [unreported] = await reportDeadLetters(handlers, failures);
+    if (unreported) throw unreported.reportError;
   }
 }

@@ -17,7 +17,8 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-import { toOrderJob } from '../order-job-payload';
+import { type FailedJob, handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
+import { toOrderJobs, toPayload } from '../order-job-payload';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
 export interface RabbitmqOrderQueueOptions {
@@ -49,6 +50,7 @@ const ATTEMPT_HEADER = 'x-order-attempt';
 interface Subscription {
   handlers: OrderJobHandlers;
   prefetch: number;
+  slots: HandlerSlots;
   inFlight: Set<Promise<void>>;
   active: { sender: ConfirmedSender; consumerTag: string } | null;
   /** Settles (never rejects) once the latest attempt to start consuming is over. */
@@ -57,9 +59,12 @@ interface Subscription {
 }
 
 /**
- * Order work on RabbitMQ. Publishing waits for the broker's confirms. A failed job waits out its
- * backoff in a retry queue whose per-message TTL dead-letters it back to the main queue; after
- * the last attempt the main queue dead-letters it to `<queue>.dead`. A lost connection or
+ * Order work on RabbitMQ. The jobs of one publish are one message, so that the broker stores,
+ * confirms, delivers and acknowledges a batch once, not once per job; publishing waits for the
+ * broker's confirm. The jobs of a message that failed go on together in a new message, which waits
+ * out its backoff in a retry queue whose per-message TTL dead-letters it back to the main queue;
+ * after the last attempt it goes to `<queue>.dead`, where the main queue also dead-letters a
+ * message it cannot read. A lost connection or
  * channel is recovered by reconnecting, which re-asserts the topology and restarts consumers.
  */
 export class RabbitmqOrderQueue implements OrderQueue {
@@ -88,11 +93,16 @@ export class RabbitmqOrderQueue implements OrderQueue {
     if (jobs.length === 0) return;
     const { model, publisher } = this.connected();
     try {
-      await Promise.all(jobs.map((job) => publisher.send(this.names.main, encode(job), {})));
+      await publisher.send(this.names.main, encode(jobs), {});
     } catch (error) {
       this.recycle(model, 'a publish was refused');
       throw error;
     }
+  }
+
+  /** No job ids to recognise a copy by: published like new work (the handlers are idempotent). */
+  republish(jobs: readonly OrderJob[]): Promise<void> {
+    return this.publish(jobs);
   }
 
   async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
@@ -100,6 +110,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
     const subscription: Subscription = {
       handlers,
       prefetch: Math.min(this.options.prefetch, options.concurrency),
+      slots: new HandlerSlots(options.concurrency),
       inFlight: new Set(),
       active: null,
       starting: Promise.resolve(),
@@ -111,6 +122,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
     return { stop: () => this.unsubscribe(subscription) };
   }
 
+  /** Messages waiting: each holds the jobs of one publish. */
   async depth(): Promise<number> {
     const { messageCount } = await this.connected().publisher.channel.checkQueue(this.names.main);
     return messageCount;
@@ -241,7 +253,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
         this.recycle(model, 'the broker cancelled the consumer');
         return;
       }
-      const delivery = this.deliver(subscription.handlers, sender, message)
+      const delivery = this.deliver(subscription, sender, message)
         .catch((error: Error) => {
           this.logger.warn('a delivery was not settled; the broker will deliver it again', {
             queue: this.names.main,
@@ -284,14 +296,14 @@ export class RabbitmqOrderQueue implements OrderQueue {
   }
 
   private async deliver(
-    handlers: OrderJobHandlers,
+    { handlers, slots }: Subscription,
     sender: ConfirmedSender,
     message: ConsumeMessage,
   ): Promise<void> {
     const { channel } = sender;
-    let job: OrderJob;
+    let jobs: OrderJob[];
     try {
-      job = toOrderJob(JSON.parse(message.content.toString('utf8')));
+      jobs = toOrderJobs(JSON.parse(message.content.toString('utf8')));
     } catch (error) {
       this.logger.error('an unreadable message was moved to the dead-letter queue', {
         queue: this.names.main,
@@ -300,53 +312,47 @@ export class RabbitmqOrderQueue implements OrderQueue {
       channel.nack(message, false, false);
       return;
     }
-    const attempt = attemptOf(message);
-    try {
-      await handlers.handle(job);
-    } catch (error) {
-      await this.retryOrDeadLetter(handlers, sender, message, job, attempt, error);
-      return;
-    }
+    const failures = await handleDelivery(handlers, slots, jobs);
+    if (failures.length > 0) await this.retryOrDeadLetter(handlers, sender, message, failures);
     channel.ack(message);
   }
 
+  /**
+   * Only the jobs that failed go on, in a message of their own, which is confirmed before the
+   * delivery is acknowledged: a crash in between duplicates them rather than losing them.
+   */
   private async retryOrDeadLetter(
     handlers: OrderJobHandlers,
     sender: ConfirmedSender,
     message: ConsumeMessage,
-    job: OrderJob,
-    attempt: number,
-    error: unknown,
+    failures: readonly FailedJob[],
   ): Promise<void> {
+    const attempt = attemptOf(message);
+    const content = encode(failures.map((failure) => failure.job));
     if (attempt < this.options.retry.maxAttempts) {
-      // Acknowledged only once the retry copy is confirmed, so a crash in between duplicates
-      // the job rather than losing it.
-      await sender.send(this.names.retry, message.content, {
+      await sender.send(this.names.retry, content, {
         expiration: String(retryDelayMs(this.options.retry, attempt)),
         headers: { [ATTEMPT_HEADER]: attempt + 1 },
       });
-      sender.channel.ack(message);
       return;
     }
-    sender.channel.nack(message, false, false);
-    try {
-      await handlers.deadLettered(job, error);
-    } catch (failure) {
+    await sender.send(this.names.dead, content, { headers: { [ATTEMPT_HEADER]: attempt } });
+    for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
       this.logger.error(
         'a dead-lettered job could not be settled; it is left to the re-publisher',
         {
           queue: this.names.main,
-          kind: job.kind,
-          orderId: job.orderId,
-          error: failure instanceof Error ? failure.message : String(failure),
+          kind: failure.job.kind,
+          orderId: failure.job.orderId,
+          error: reportError instanceof Error ? reportError.message : String(reportError),
         },
       );
     }
   }
 }
 
-function encode(job: OrderJob): Buffer {
-  return Buffer.from(JSON.stringify({ kind: job.kind, orderId: job.orderId }));
+function encode(jobs: readonly OrderJob[]): Buffer {
+  return Buffer.from(JSON.stringify(toPayload(jobs)));
 }
 
 function attemptOf(message: ConsumeMessage): number {
