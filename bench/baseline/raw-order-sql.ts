@@ -26,9 +26,9 @@ const LOCK_ORDERS = `
   SELECT o.id, o.customer_id, o.status, o.total, o.failure_reason, o.idempotency_key,
          o.request_fingerprint, o.cancel_requested_at, o.created_at, o.updated_at,
          i.product_id AS item_product_id, i.quantity AS item_quantity,
-         i.unit_price AS item_unit_price
+         i.unit_price AS item_unit_price, i.line_no AS item_line_no
   FROM orders o LEFT JOIN order_items i ON i.order_id = o.id
-  WHERE o.id IN (?) ORDER BY o.id, i.line_no FOR UPDATE`;
+  WHERE o.id IN (?) FOR UPDATE`;
 const LOCK_PRODUCTS =
   'SELECT id, name, price, stock, created_at, updated_at FROM products WHERE id IN (?) ORDER BY id FOR UPDATE';
 const LOCK_CUSTOMERS =
@@ -41,6 +41,7 @@ const APPEND_MOVEMENTS =
 const prepared = new WeakSet<object>();
 
 interface Line {
+  lineNo: number;
   productId: string;
   quantity: number;
   unitPrice: number | null;
@@ -68,7 +69,7 @@ interface Statement {
 
 type Decision = { outcome: 'COMPLETED'; total: number } | { outcome: 'FAILED'; reason: string };
 
-/** The locked rows grouped by order, in row order (MysqlOrderRepository.lockMany). */
+/** The locked rows grouped by order, lines in line order (MysqlOrderRepository.lockMany). */
 function groupOrders(rows: RowDataPacket[]): Map<string, LockedOrder> {
   const orders = new Map<string, LockedOrder>();
   for (const row of rows) {
@@ -86,12 +87,14 @@ function groupOrders(rows: RowDataPacket[]): Map<string, LockedOrder> {
     }
     if (row.item_product_id !== null) {
       order.lines.push({
+        lineNo: row.item_line_no,
         productId: row.item_product_id,
         quantity: row.item_quantity,
         unitPrice: row.item_unit_price,
       });
     }
   }
+  for (const order of orders.values()) order.lines.sort((a, b) => a.lineNo - b.lineNo);
   return orders;
 }
 
@@ -131,34 +134,42 @@ function updateByCase(
   ];
 }
 
-/** MysqlOrderRepository.updateMany: the orders and their items' unit prices in one UPDATE. */
-function updateOrders(orders: readonly LockedOrder[], now: Date): Statement {
-  const byId = 'CASE o.id ' + orders.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
+/** MysqlOrderRepository.updateMany: the orders, then their items' unit prices. */
+function updateOrders(orders: readonly LockedOrder[], now: Date): Statement[] {
+  const byId = 'CASE id ' + orders.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
   const column = (value: (order: LockedOrder) => unknown) =>
     orders.flatMap((order) => [order.id, value(order)]);
+  const ids = orders.map((order) => order.id);
   const items = orders.flatMap((order) =>
     order.lines.map((line) => [order.id, line.productId, line.unitPrice]),
   );
-  const setPrices =
-    items.length > 0
-      ? `, i.unit_price = CASE ${items.map(() => 'WHEN i.order_id = ? AND i.product_id = ? THEN ?').join(' ')}
-                           ELSE i.unit_price END`
-      : '';
-  return {
-    sql: `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
-          SET o.status = ${byId}, o.total = ${byId}, o.failure_reason = ${byId},
-              o.cancel_requested_at = ${byId}, o.updated_at = ${byId}${setPrices}
-          WHERE o.id IN (?)`,
-    values: [
-      ...column((order) => order.status),
-      ...column((order) => order.total),
-      ...column((order) => order.failureReason),
-      ...column(() => null),
-      ...column(() => now),
-      ...items.flat(),
-      orders.map((order) => order.id),
-    ],
-  };
+  return [
+    {
+      sql: `UPDATE orders
+            SET status = ${byId}, total = ${byId}, failure_reason = ${byId},
+                cancel_requested_at = ${byId}, updated_at = ${byId}
+            WHERE id IN (?)`,
+      values: [
+        ...column((order) => order.status),
+        ...column((order) => order.total),
+        ...column((order) => order.failureReason),
+        ...column(() => null),
+        ...column(() => now),
+        ids,
+      ],
+    },
+    ...(items.length > 0
+      ? [
+          {
+            sql: `UPDATE order_items
+                  SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
+                                   ELSE unit_price END
+                  WHERE order_id IN (?)`,
+            values: [...items.flat(), ids],
+          },
+        ]
+      : []),
+  ];
 }
 
 /** Several statements as one multi-statement query; answers each statement's result. */
@@ -248,7 +259,7 @@ async function processBatch(pool: Pool, ids: readonly string[]): Promise<string[
       ...updateByCase('customers', 'balance', changedBalances, now),
       ...(debits.length > 0 ? [{ sql: APPEND_LEDGER, values: [debits] }] : []),
       ...(movements.length > 0 ? [{ sql: APPEND_MOVEMENTS, values: [movements] }] : []),
-      updateOrders(
+      ...updateOrders(
         ids.map((id) => orders.get(id) as LockedOrder),
         now,
       ),

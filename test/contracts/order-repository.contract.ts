@@ -470,6 +470,20 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
         expect(locked).toStrictEqual(ascending);
       });
 
+      it('reads items in line order, not in the order of their product ids', async () => {
+        const descending = [...world.products].sort((x, y) => (x.id < y.id ? 1 : -1));
+        const [order] = await insertOrders([
+          pendingOrder({
+            items: descending.map((product, index) => lineOf(product.id, index + 1)),
+          }),
+        ]);
+
+        const [locked] = await store().unitOfWork.run((tx) => tx.orders.lockMany([order!.id]));
+
+        expect(locked?.items).toStrictEqual(order!.items);
+        expect((await store().orders.findById(order!.id))?.items).toStrictEqual(order!.items);
+      });
+
       it('answers [] for no ids, or only ids it does not hold', async () => {
         await insertOrders([pendingOrder()]);
 

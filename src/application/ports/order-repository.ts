@@ -27,10 +27,10 @@ export interface OrderRepository {
   insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]>;
   /**
    * Writes status, total, failureReason, cancelRequestedAt, updatedAt and items' unit prices,
-   * together (one statement in the MySQL store).
+   * together.
    */
   update(order: Order): Promise<void>;
-  /** `update` for several orders (each named once) together: one statement in the MySQL store. */
+  /** `update` for several orders (each named once) together, in as many statements as one. */
   updateMany(orders: readonly Order[]): Promise<void>;
   /**
    * Work that should have been done by now: PENDING orders created before `before` (a PLACE job)

@@ -36,6 +36,7 @@ interface OrderWithItemRow extends OrderRow {
   item_product_id: string | null;
   item_quantity: number | null;
   item_unit_price: number | null;
+  item_line_no: number | null;
 }
 
 interface ItemRow extends RowDataPacket {
@@ -67,11 +68,14 @@ const ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
-/** One order with its items in one round trip; `o` is the order, items come in line order. */
+/**
+ * Orders with their items in one round trip; `o` is the order. No ORDER BY: sorting a join's rows
+ * would cost the server a temporary table per read, so fromJoinedRows puts items in line order.
+ */
 const SELECT_ORDER_WITH_ITEMS = `
   SELECT ${ORDER_COLUMNS.map((column) => `o.${column}`).join(', ')},
          i.product_id AS item_product_id, i.quantity AS item_quantity,
-         i.unit_price AS item_unit_price
+         i.unit_price AS item_unit_price, i.line_no AS item_line_no
   FROM orders o LEFT JOIN order_items i ON i.order_id = o.id`;
 
 function toRow(order: Order): OrderRecord {
@@ -117,11 +121,14 @@ function itemFromRow(row: {
   };
 }
 
-/** Rows of orders joined with their items (see SELECT_ORDER_WITH_ITEMS), grouped in row order. */
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Rows of orders joined with their items (see SELECT_ORDER_WITH_ITEMS), in ascending id order. */
 function fromJoinedRows(rows: OrderWithItemRow[]): Order[] {
   const byOrder = new Map<string, OrderWithItemRow[]>();
   for (const row of rows) byOrder.set(row.id, [...(byOrder.get(row.id) ?? []), row]);
-  return [...byOrder.values()].map((orderRows) => {
+  return [...byOrder.entries()].sort(byKey).map(([, orderRows]) => {
+    orderRows.sort((a, b) => (a.item_line_no ?? 0) - (b.item_line_no ?? 0));
     const items = orderRows.flatMap((row) =>
       row.item_product_id === null
         ? []
@@ -148,7 +155,7 @@ export class MysqlOrderRepository implements OrderRepository {
 
   async findById(id: OrderId): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
-      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? ORDER BY i.line_no`,
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ?`,
       [id],
     );
     return fromJoinedRows(rows)[0] ?? null;
@@ -157,7 +164,7 @@ export class MysqlOrderRepository implements OrderRepository {
   /** Locks the order row and its item rows: only this order's transaction writes either. */
   async lockById(id: OrderId): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
-      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? ORDER BY i.line_no FOR UPDATE`,
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? FOR UPDATE`,
       [id],
     );
     return fromJoinedRows(rows)[0] ?? null;
@@ -166,7 +173,7 @@ export class MysqlOrderRepository implements OrderRepository {
   async lockMany(ids: readonly OrderId[]): Promise<Order[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.select<OrderWithItemRow>(
-      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id IN (?) ORDER BY o.id, i.line_no FOR UPDATE`,
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.id IN (?) FOR UPDATE`,
       [sortedUnique(ids)],
     );
     return fromJoinedRows(rows);
@@ -174,8 +181,7 @@ export class MysqlOrderRepository implements OrderRepository {
 
   async findByIdempotencyKey(customer: CustomerId, key: string): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
-      `${SELECT_ORDER_WITH_ITEMS} WHERE o.customer_id = ? AND o.idempotency_key = ?
-       ORDER BY i.line_no`,
+      `${SELECT_ORDER_WITH_ITEMS} WHERE o.customer_id = ? AND o.idempotency_key = ?`,
       [customer, key],
     );
     return fromJoinedRows(rows)[0] ?? null;
@@ -266,67 +272,45 @@ export class MysqlOrderRepository implements OrderRepository {
     });
   }
 
-  /**
-   * The order row and its items' unit prices in one multi-table UPDATE. LEFT JOIN so that an
-   * order without items is still written; MySQL updates each matched row once, however many
-   * join rows name it.
-   */
   async update(order: Order): Promise<void> {
-    const row = toRow(order);
-    const prices = order.items.flatMap((item) => [item.productId, item.unitPrice]);
-    const setPrices =
-      order.items.length > 0
-        ? `, i.unit_price = CASE i.product_id ${order.items.map(() => 'WHEN ? THEN ?').join(' ')}
-                             ELSE i.unit_price END`
-        : '';
-    await this.db.write(
-      `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
-       SET o.status = ?, o.total = ?, o.failure_reason = ?, o.cancel_requested_at = ?,
-           o.updated_at = ?${setPrices}
-       WHERE o.id = ?`,
-      [
-        row.status,
-        row.total,
-        row.failure_reason,
-        row.cancel_requested_at,
-        row.updated_at,
-        ...prices,
-        row.id,
-      ],
-    );
+    await this.updateMany([order]);
   }
 
   /**
-   * `update` for many orders in one multi-table UPDATE, each row's values picked by a CASE on its
-   * id (items by their order and product, as `update` does).
+   * Two single-table UPDATEs, each row's values picked by a CASE on its key: the order rows, then
+   * the items' unit prices. (One multi-table UPDATE of both would make the server collect the item
+   * rows in a temporary table first, for every call.)
    */
   async updateMany(orders: readonly Order[]): Promise<void> {
     if (orders.length === 0) return;
     const rows = orders.map(toRow);
-    const byId = 'CASE o.id ' + rows.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
+    const byId = 'CASE id ' + rows.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
     const column = (name: keyof OrderRecord) => rows.flatMap((row) => [row.id, row[name]]);
-    const items = orders.flatMap((order) =>
-      order.items.map((item) => [order.id, item.productId, item.unitPrice]),
-    );
-    const setPrices =
-      items.length > 0
-        ? `, i.unit_price = CASE ${items.map(() => 'WHEN i.order_id = ? AND i.product_id = ? THEN ?').join(' ')}
-                             ELSE i.unit_price END`
-        : '';
+    const ids = rows.map((row) => row.id);
     await this.db.write(
-      `UPDATE orders o LEFT JOIN order_items i ON i.order_id = o.id
-       SET o.status = ${byId}, o.total = ${byId}, o.failure_reason = ${byId},
-           o.cancel_requested_at = ${byId}, o.updated_at = ${byId}${setPrices}
-       WHERE o.id IN (?)`,
+      `UPDATE orders
+       SET status = ${byId}, total = ${byId}, failure_reason = ${byId},
+           cancel_requested_at = ${byId}, updated_at = ${byId}
+       WHERE id IN (?)`,
       [
         ...column('status'),
         ...column('total'),
         ...column('failure_reason'),
         ...column('cancel_requested_at'),
         ...column('updated_at'),
-        ...items.flat(),
-        rows.map((row) => row.id),
+        ids,
       ],
+    );
+    const items = orders.flatMap((order) =>
+      order.items.map((item) => [order.id, item.productId, item.unitPrice]),
+    );
+    if (items.length === 0) return;
+    await this.db.write(
+      `UPDATE order_items
+       SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
+                        ELSE unit_price END
+       WHERE order_id IN (?)`,
+      [...items.flat(), ids],
     );
   }
 
