@@ -156,6 +156,31 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       expect((deadLetter?.error as Error).message).toBe('permanent failure');
     });
 
+    it('goes on delivering after a dead letter could not be reported', async () => {
+      const doomed = newJob();
+      const handlers = new RecordingHandlers(async (job) => {
+        if (sameJob(doomed)(job)) throw new Error('permanent failure');
+      });
+      const reports: OrderJob[] = [];
+      await consume(
+        {
+          handle: (job) => handlers.handle(job),
+          deadLettered: async (job) => {
+            reports.push(job);
+            throw new Error('the store is down');
+          },
+        },
+        1,
+      );
+
+      await subject.queue.publish([doomed]);
+      await eventually(() => expect(reports).toStrictEqual([doomed]));
+      const after = newJob();
+      await subject.queue.publish([after]);
+
+      await eventually(() => expect(handlers.handled).toStrictEqual([after]));
+    });
+
     it('delivers jobs published before anyone consumed, once consuming starts', async () => {
       const jobs = [newJob(), newJob()];
       await subject.queue.publish(jobs);

@@ -7,6 +7,11 @@ export interface RepublishOptions {
   stalledAfterMs: number;
   /** At most this many jobs per sweep. */
   batchSize: number;
+  /**
+   * At most this many jobs per publish: a delivery is retried or redelivered whole, so a sweep's
+   * copies go in publishes no larger than the API's.
+   */
+  publishSize: number;
 }
 
 /**
@@ -16,8 +21,8 @@ export interface RepublishOptions {
  */
 export class RepublishStalledWork {
   constructor(
-    private readonly orders: OrderRepository,
-    private readonly queue: OrderQueue,
+    private readonly orders: Pick<OrderRepository, 'findStalledWork'>,
+    private readonly queue: Pick<OrderQueue, 'republish'>,
     private readonly clock: Clock,
     private readonly options: RepublishOptions,
   ) {}
@@ -25,7 +30,9 @@ export class RepublishStalledWork {
   async execute(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.options.stalledAfterMs);
     const jobs = await this.orders.findStalledWork(before, this.options.batchSize);
-    if (jobs.length > 0) await this.queue.republish(jobs);
+    for (let start = 0; start < jobs.length; start += this.options.publishSize) {
+      await this.queue.republish(jobs.slice(start, start + this.options.publishSize));
+    }
     return jobs.length;
   }
 }

@@ -34,8 +34,9 @@ export interface OrderQueue {
    */
   publish(jobs: readonly OrderJob[]): Promise<void>;
   /**
-   * Publishes work found unsettled, which may still be queued or held by a worker: an adapter
-   * that can recognise a copy of a job it still holds adds that job only once.
+   * Publishes work found unsettled, which may still be queued or held by a worker. An adapter
+   * that can recognise a copy it re-published earlier and still holds adds that job only once;
+   * the first copy of work still in its original publish is a duplicate (handlers are idempotent).
    */
   republish(jobs: readonly OrderJob[]): Promise<void>;
   consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer>;

@@ -20,7 +20,7 @@ export async function bindQueue(
   let queue: OrderQueue;
   switch (config.driver) {
     case 'memory':
-      queue = new InProcessOrderQueue(worker.retry);
+      queue = new InProcessOrderQueue(worker.retry, logger);
       break;
     case 'bullmq': {
       const bullmq = BullmqOrderQueue.create({

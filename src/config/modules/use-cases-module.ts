@@ -97,7 +97,10 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     .bind(RepublishStalledWork)
     .toResolvedValue(
       (orders: OrderRepository, queue: OrderQueue, clock: Clock) =>
-        new RepublishStalledWork(orders, queue, clock, config.worker.republish),
+        new RepublishStalledWork(orders, queue, clock, {
+          ...config.worker.republish,
+          publishSize: config.apiBatching.maxSize,
+        }),
       [T.OrderRepository, T.OrderQueue, T.Clock],
     );
   container

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import {
   BullmqOrderQueue,
   bullmqJobId,
@@ -145,6 +145,31 @@ describe('BullmqOrderQueue', () => {
     } finally {
       await consumer.stop();
     }
+  });
+
+  it('retries every job of a delivery when Redis refuses to narrow it, and dead-letters only the failed', async () => {
+    const [good, bad] = [newJob(), newJob()];
+    const refused = jest
+      .spyOn(Job.prototype, 'updateData')
+      .mockRejectedValue(new Error('Redis refused the update'));
+    const handlers = new RecordingHandlers(async (job) => {
+      if (job.orderId === bad.orderId) throw new Error('permanent failure');
+    });
+    const consumer = await queue.consume(handlers, { concurrency: 2 });
+    let refusals: number;
+    try {
+      await queue.publish([good, bad]);
+      await eventually(() => expect(handlers.deadLetters).toHaveLength(1));
+    } finally {
+      await consumer.stop();
+      refusals = refused.mock.calls.length;
+      refused.mockRestore();
+      await inspector.clean(0, 100, 'failed');
+    }
+
+    expect(refusals).toBe(retry.maxAttempts);
+    expect(handlers.deadLetters.map((entry) => entry.job)).toStrictEqual([bad]);
+    expect(handlers.deliveriesOf(good)).toBe(retry.maxAttempts);
   });
 
   it('keeps a job that failed every attempt in the failed set', async () => {

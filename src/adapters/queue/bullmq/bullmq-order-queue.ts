@@ -130,9 +130,7 @@ export class BullmqOrderQueue implements OrderQueue {
           running.delete(handling);
         }
         if (failures.length === 0) return;
-        if (failures.length < jobs.length) {
-          await job.updateData(toPayload(failures.map((failure) => failure.job)));
-        }
+        if (failures.length < jobs.length) await this.keepOnly(job, failures);
         throw new JobsFailed(failures);
       },
       {
@@ -225,6 +223,22 @@ export class BullmqOrderQueue implements OrderQueue {
       this.logger.warn('dead-lettered jobs released to be published again', {
         queue: this.options.queueName,
         count: failed.length,
+      });
+    }
+  }
+
+  /**
+   * The next attempt retries only the jobs that failed. Should Redis refuse the update, it retries
+   * them all (the handlers are idempotent), and the failure still reports only those that failed.
+   */
+  private async keepOnly(job: Job<unknown>, failures: readonly FailedJob[]): Promise<void> {
+    try {
+      await job.updateData(toPayload(failures.map((failure) => failure.job)));
+    } catch (error) {
+      this.logger.warn('a retried job keeps every job it held', {
+        queue: this.options.queueName,
+        jobId: job.id,
+        error: (error as Error).message,
       });
     }
   }

@@ -5,6 +5,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
+import type { Logger } from '../../../application/ports/logger';
 import { handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
@@ -29,7 +30,10 @@ export class InProcessOrderQueue implements OrderQueue {
   private idle: (() => void)[] = [];
   readonly deadLetters: OrderJob[] = [];
 
-  constructor(private readonly retry: RetryPolicy) {}
+  constructor(
+    private readonly retry: RetryPolicy,
+    private readonly logger: Logger,
+  ) {}
 
   async publish(jobs: readonly OrderJob[]): Promise<void> {
     if (this.closed) throw new Error('The queue is closed');
@@ -95,7 +99,15 @@ export class InProcessOrderQueue implements OrderQueue {
       return;
     }
     this.deadLetters.push(...jobs);
-    const [unreported] = await reportDeadLetters(handlers, failures);
-    if (unreported) throw unreported.reportError;
+    for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
+      this.logger.error(
+        'a dead-lettered job could not be settled; it is left to the re-publisher',
+        {
+          kind: failure.job.kind,
+          orderId: failure.job.orderId,
+          error: reportError instanceof Error ? reportError.message : String(reportError),
+        },
+      );
+    }
   }
 }
