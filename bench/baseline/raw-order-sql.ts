@@ -112,7 +112,10 @@ function decide(
     : { outcome: 'COMPLETED', total };
 }
 
-/** `UPDATE <table> SET <column> = CASE id ... END, updated_at = ...` (updateStocks, updateMany). */
+/**
+ * `UPDATE <table> SET <column> = CASE id ... END, updated_at = ?` (updateStocks, updateMany: a
+ * value shared by every row is one placeholder).
+ */
 function updateByCase(
   table: 'products' | 'customers',
   column: 'stock' | 'balance',
@@ -123,13 +126,8 @@ function updateByCase(
   const cases = [...values.keys()].map(() => 'WHEN ? THEN ?').join(' ');
   return [
     {
-      sql: `UPDATE ${table} SET ${column} = CASE id ${cases} END, updated_at = CASE id ${cases} END
-            WHERE id IN (?)`,
-      values: [
-        ...[...values].flat(),
-        ...[...values.keys()].flatMap((id) => [id, now]),
-        [...values.keys()],
-      ],
+      sql: `UPDATE ${table} SET ${column} = CASE id ${cases} END, updated_at = ? WHERE id IN (?)`,
+      values: [...[...values].flat(), now, [...values.keys()]],
     },
   ];
 }
@@ -147,14 +145,14 @@ function updateOrders(orders: readonly LockedOrder[], now: Date): Statement[] {
     {
       sql: `UPDATE orders
             SET status = ${byId}, total = ${byId}, failure_reason = ${byId},
-                cancel_requested_at = ${byId}, updated_at = ${byId}
+                cancel_requested_at = ?, updated_at = ?
             WHERE id IN (?)`,
       values: [
         ...column((order) => order.status),
         ...column((order) => order.total),
         ...column((order) => order.failureReason),
-        ...column(() => null),
-        ...column(() => now),
+        null,
+        now,
         ids,
       ],
     },

@@ -3,6 +3,7 @@ import type { CustomerRepository } from '../../../application/ports/customer-rep
 import type { Customer } from '../../../domain/customer/customer';
 import { customerId, type CustomerId } from '../../../domain/shared/ids';
 import type { Queryable } from './queryable';
+import { valueById } from './value-by-id';
 
 interface CustomerRecord {
   id: string;
@@ -83,15 +84,17 @@ export class MysqlCustomerRepository implements CustomerRepository {
   async updateMany(customers: readonly Customer[]): Promise<void> {
     if (customers.length === 0) return;
     const rows = customers.map(toRow);
-    const cases = rows.map(() => 'WHEN ? THEN ?').join(' ');
+    const balance = valueById(
+      'id',
+      rows.map((row) => [row.id, row.balance]),
+    );
+    const updatedAt = valueById(
+      'id',
+      rows.map((row) => [row.id, row.updated_at]),
+    );
     await this.db.write(
-      `UPDATE customers SET balance = CASE id ${cases} END, updated_at = CASE id ${cases} END
-       WHERE id IN (?)`,
-      [
-        ...rows.flatMap((row) => [row.id, row.balance]),
-        ...rows.flatMap((row) => [row.id, row.updated_at]),
-        rows.map((row) => row.id),
-      ],
+      `UPDATE customers SET balance = ${balance.sql}, updated_at = ${updatedAt.sql} WHERE id IN (?)`,
+      [...balance.values, ...updatedAt.values, rows.map((row) => row.id)],
     );
   }
 }

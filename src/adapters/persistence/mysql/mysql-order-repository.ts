@@ -15,6 +15,7 @@ import type { DomainError } from '../../../domain/shared/domain-error';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
+import { valueById } from './value-by-id';
 
 interface OrderRecord {
   id: string;
@@ -65,6 +66,15 @@ const ORDER_COLUMNS = [
   'request_fingerprint',
   'cancel_requested_at',
   'created_at',
+  'updated_at',
+] as const;
+
+/** What `update` writes of an order row. */
+const UPDATED_COLUMNS = [
+  'status',
+  'total',
+  'failure_reason',
+  'cancel_requested_at',
   'updated_at',
 ] as const;
 
@@ -277,29 +287,25 @@ export class MysqlOrderRepository implements OrderRepository {
   }
 
   /**
-   * Two single-table UPDATEs, each row's values picked by a CASE on its key: the order rows, then
+   * Two single-table UPDATEs, each row's values picked by its key (valueById): the order rows, then
    * the items' unit prices. (One multi-table UPDATE of both would make the server collect the item
    * rows in a temporary table first, for every call.)
    */
   async updateMany(orders: readonly Order[]): Promise<void> {
     if (orders.length === 0) return;
     const rows = orders.map(toRow);
-    const byId = 'CASE id ' + rows.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
-    const column = (name: keyof OrderRecord) => rows.flatMap((row) => [row.id, row[name]]);
     const ids = rows.map((row) => row.id);
+    const assignments = UPDATED_COLUMNS.map((column) => ({
+      column,
+      ...valueById(
+        'id',
+        rows.map((row) => [row.id, row[column]]),
+      ),
+    }));
     await this.db.write(
-      `UPDATE orders
-       SET status = ${byId}, total = ${byId}, failure_reason = ${byId},
-           cancel_requested_at = ${byId}, updated_at = ${byId}
+      `UPDATE orders SET ${assignments.map(({ column, sql }) => `${column} = ${sql}`).join(', ')}
        WHERE id IN (?)`,
-      [
-        ...column('status'),
-        ...column('total'),
-        ...column('failure_reason'),
-        ...column('cancel_requested_at'),
-        ...column('updated_at'),
-        ids,
-      ],
+      [...assignments.flatMap(({ values }) => values), ids],
     );
     const items = orders.flatMap((order) =>
       order.items.map((item) => [order.id, item.productId, item.unitPrice]),

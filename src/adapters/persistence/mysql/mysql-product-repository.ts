@@ -5,6 +5,7 @@ import { productId, type ProductId } from '../../../domain/shared/ids';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
+import { valueById } from './value-by-id';
 
 interface ProductRecord {
   id: string;
@@ -95,15 +96,17 @@ export class MysqlProductRepository implements ProductRepository {
   async updateStocks(products: readonly Product[]): Promise<void> {
     if (products.length === 0) return;
     const rows = products.map(toRow);
-    const cases = rows.map(() => 'WHEN ? THEN ?').join(' ');
+    const stock = valueById(
+      'id',
+      rows.map((row) => [row.id, row.stock]),
+    );
+    const updatedAt = valueById(
+      'id',
+      rows.map((row) => [row.id, row.updated_at]),
+    );
     await this.db.write(
-      `UPDATE products SET stock = CASE id ${cases} END, updated_at = CASE id ${cases} END
-       WHERE id IN (?)`,
-      [
-        ...rows.flatMap((row) => [row.id, row.stock]),
-        ...rows.flatMap((row) => [row.id, row.updated_at]),
-        rows.map((row) => row.id),
-      ],
+      `UPDATE products SET stock = ${stock.sql}, updated_at = ${updatedAt.sql} WHERE id IN (?)`,
+      [...stock.values, ...updatedAt.values, rows.map((row) => row.id)],
     );
   }
 }
