@@ -93,16 +93,14 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     T.Logger,
   ]);
   bind(FailDeadLetteredOrder, (...a) => new FailDeadLetteredOrder(...a), [T.UnitOfWork, T.Clock]);
-  container
-    .bind(RepublishStalledWork)
-    .toResolvedValue(
-      (orders: OrderRepository, queue: OrderQueue, clock: Clock) =>
-        new RepublishStalledWork(orders, queue, clock, {
-          ...config.worker.republish,
-          publishSize: config.apiBatching.maxSize,
-        }),
-      [T.OrderRepository, T.OrderQueue, T.Clock],
-    );
+  container.bind(RepublishStalledWork).toResolvedValue(
+    (orders: OrderRepository, queue: OrderQueue, clock: Clock) =>
+      new RepublishStalledWork(orders, queue, clock, {
+        ...config.worker.republish,
+        publishSize: config.apiBatching.maxSize,
+      }),
+    [T.OrderRepository, T.OrderQueue, T.Clock],
+  );
   container
     .bind(CheckReadiness)
     .toResolvedValue(
