@@ -8,6 +8,35 @@ import { seedShop } from './support/shop';
 
 const DEAD_LETTERS = 200;
 
+/**
+ * Has the stalled-job checker count two stalls for the job: a row lock on the product keeps the
+ * job running (waiting for the lock) while its worker is SIGKILLed, twice. The next worker's
+ * checker then fails it.
+ */
+async function stallTwice(rig: FaultRig, queue: Queue, jobId: string, productId: string) {
+  const blocker = await rig.probe.pool.getConnection();
+  rig.onCleanup(async () => blocker.destroy());
+  await blocker.beginTransaction();
+  await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [productId]);
+  const runningAfterStalls = (stalls: number) =>
+    eventually(
+      async () => {
+        const job = await queue.getJob(jobId);
+        expect(await job?.getState()).toBe('active');
+        expect(job?.stalledCounter).toBe(stalls);
+      },
+      { timeoutMs: 90_000, intervalMs: 200 },
+    );
+  for (let stalls = 0; stalls < 2; stalls += 1) {
+    const worker = await rig.startWorker();
+    await runningAfterStalls(stalls);
+    worker.process.kill('SIGKILL');
+    await worker.process.exited;
+  }
+  await blocker.rollback();
+  blocker.release();
+}
+
 afterAll(() => FaultRig.cleanupAll());
 
 /**
@@ -91,30 +120,7 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
         expect(jobs.map((job) => job.data)).toEqual([{ jobs: [{ kind: 'PLACE', orderId: id }] }]);
         return jobs[0]?.id ?? '';
       });
-      // Holding the product's row lock keeps the order's job running (waiting for the lock)
-      // until the test lets go: each worker is killed with the job in its hands.
-      const blocker = await rig.probe.pool.getConnection();
-      rig.onCleanup(async () => blocker.destroy());
-      await blocker.beginTransaction();
-      await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [product.id]);
-      const runningAfterStalls = (stalls: number) =>
-        eventually(
-          async () => {
-            const job = await queue.getJob(jobId);
-            expect(await job?.getState()).toBe('active');
-            expect(job?.stalledCounter).toBe(stalls);
-          },
-          { timeoutMs: 90_000, intervalMs: 200 },
-        );
-
-      for (let stalls = 0; stalls < 2; stalls += 1) {
-        const worker = await rig.startWorker();
-        await runningAfterStalls(stalls);
-        worker.process.kill('SIGKILL');
-        await worker.process.exited;
-      }
-      await blocker.rollback();
-      blocker.release();
+      await stallTwice(rig, queue, jobId, product.id);
       const started = Date.now();
       await rig.startWorker();
       await rig.probe.waitSettled([id], 90_000);
@@ -130,6 +136,62 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
         settleMs,
         audit,
         notes: `order ${settled.body.status} ${settled.body.failureReason ?? ''}`.trim(),
+      });
+    });
+  });
+
+  it('a job of several orders that the stalled-job checker fails goes on as one job per order', async () => {
+    // No re-publisher copies: the orders can settle only through what becomes of the job.
+    const rig = await FaultRig.create('stalled_batch', 'bullmq', {
+      env: { REPUBLISH_AFTER_MS: '86400000' },
+    });
+    const queue = new Queue(rig.queueName, { connection: { url: REDIS_URL } });
+    rig.onCleanup(() => queue.close());
+    await rig.run(async () => {
+      const request = httpClient(rig.baseUrl);
+      await rig.startApi();
+      const shop = await seedShop(rig.baseUrl, { customers: 1, products: 1 });
+      const [customer] = shop.customers;
+      const [product] = shop.products;
+      if (!customer || !product) throw new Error('the shop is empty');
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i += 1) {
+        const placed = await request('POST', '/orders', {
+          customerId: customer.id,
+          items: [{ productId: product.id, quantity: 1 }],
+        });
+        expect(placed.status).toBe(202);
+        ids.push(placed.body.id);
+      }
+      // The two orders' jobs, published apart, become one job holding both, as one API batch's.
+      const published = await eventually(async () => {
+        const jobs = await queue.getJobs(['waiting']);
+        expect(jobs).toHaveLength(2);
+        return jobs;
+      });
+      await Promise.all(published.map((job) => job.remove()));
+      const batch = await queue.add('order-jobs', {
+        jobs: ids.map((orderId) => ({ kind: 'PLACE', orderId })),
+      });
+
+      await stallTwice(rig, queue, batch.id ?? '', product.id);
+      const started = Date.now();
+      await rig.startWorker();
+      await rig.probe.waitSettled(ids, 90_000);
+      const settleMs = Date.now() - started;
+
+      const statuses = await rig.probe.statuses(ids);
+      expect([...statuses.values()]).toEqual(['COMPLETED', 'COMPLETED']);
+      const audit = await rig.audit();
+      printSummary({
+        fault: 'bullmq-stalled-twice-batch',
+        driver: 'bullmq',
+        inFlight: 2,
+        accepted: 2,
+        settled: 2,
+        settleMs,
+        audit,
+        notes: JSON.stringify(await rig.probe.statusCounts()),
       });
     });
   });

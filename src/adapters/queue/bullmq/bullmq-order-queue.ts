@@ -251,6 +251,30 @@ export class BullmqOrderQueue implements OrderQueue {
     }
   }
 
+  /**
+   * A job that BullMQ failed on its own (its worker died holding it, twice) does not say which of
+   * its jobs was to blame, so each goes on as a job of its own, and only one that fails so alone is
+   * dead-lettered: one bad order no longer fails the orders published with it.
+   */
+  private async split(job: Job<unknown>, jobs: readonly OrderJob[], error: Error): Promise<void> {
+    const fields = { queue: this.options.queueName, jobId: job.id, count: jobs.length };
+    try {
+      await this.republish(jobs);
+      this.logger.warn('a job BullMQ failed on its own goes on as one job per order', {
+        ...fields,
+        error: error.message,
+      });
+    } catch (splitError) {
+      this.logger.error(
+        'a job BullMQ failed on its own could not be split; left to the re-publisher',
+        {
+          ...fields,
+          error: (splitError as Error).message,
+        },
+      );
+    }
+  }
+
   private async reportDeadLetter(
     handlers: OrderJobHandlers,
     job: Job<unknown>,
@@ -260,9 +284,10 @@ export class BullmqOrderQueue implements OrderQueue {
     if (error instanceof JobsFailed) {
       failures = error.failures;
     } else {
-      // Failed by BullMQ itself (stalled too often, say): every job it held is reported.
+      // Failed by BullMQ itself (stalled too often, say).
+      let jobs: OrderJob[];
       try {
-        failures = this.jobsOf(job).map((orderJob) => ({ job: orderJob, error }));
+        jobs = this.jobsOf(job);
       } catch (unreadable) {
         // No order to settle: the dead letter is all there is, kept for inspection.
         this.logger.error('an unreadable job was dead-lettered', {
@@ -272,6 +297,8 @@ export class BullmqOrderQueue implements OrderQueue {
         });
         return;
       }
+      if (jobs.length > 1) return this.split(job, jobs, error);
+      failures = jobs.map((orderJob) => ({ job: orderJob, error }));
     }
     for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
       this.logger.error(
