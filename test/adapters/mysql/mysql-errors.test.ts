@@ -4,10 +4,7 @@ import {
   IdempotencyKeyTakenError,
 } from '../../../src/application/errors';
 import { translateMysqlError } from '../../../src/adapters/persistence/mysql/mysql-errors';
-import {
-  EmailTakenError,
-  UnknownCustomerError,
-} from '../../../src/domain/customer/customer.errors';
+import { EmailTakenError } from '../../../src/domain/customer/customer.errors';
 import { NotFoundError } from '../../../src/domain/shared/domain-error';
 
 /** Shaped like mysql2's errors: a server error has errno and sqlMessage, a socket error a code. */
@@ -53,16 +50,7 @@ describe('translateMysqlError', () => {
         `CONSTRAINT \`${constraint}\` FOREIGN KEY (\`customer_id\`) REFERENCES \`customers\` (\`id\`))`,
     });
 
-  it('turns a missing customer of an order into UnknownCustomerError on customerId', () => {
-    const translated = translateMysqlError(missingParent('orders', 'fk_orders_customer'));
-
-    expect(translated).toBeInstanceOf(UnknownCustomerError);
-    expect((translated as UnknownCustomerError).details).toEqual([
-      { path: 'customerId', message: 'names no existing customer' },
-    ]);
-  });
-
-  it('leaves other foreign key violations as the driver raised them', () => {
+  it('leaves foreign key violations as the driver raised them', () => {
     const ledger = missingParent('wallet_ledger', 'fk_wallet_ledger_customer');
 
     expect(translateMysqlError(ledger)).toBe(ledger);

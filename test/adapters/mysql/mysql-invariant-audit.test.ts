@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { migrateDatabase } from '../../../src/adapters/persistence/mysql/migrate';
 import { inventoryLedger } from '../../../src/adapters/persistence/mysql/migrations/0002-inventory-ledger';
@@ -118,6 +119,7 @@ const ALL_CHECKS = [
   'balance-non-negative',
   'balance-equals-wallet-ledger',
   'stock-equals-inventory-ledger',
+  'order-references-exist',
   'completed-orders-settled-once',
   'cancelled-completed-orders-reversed-once',
   'unsettled-orders-untouched',
@@ -445,6 +447,41 @@ describe('auditDatabase after real traffic', () => {
     ]);
   });
 
+  it('reports an order whose customer, or an item whose product, is missing', async () => {
+    const ghost = randomUUID();
+    const { id: order } = await one('SELECT id FROM orders ORDER BY id LIMIT 1');
+    const { customer_id: customer } = await one('SELECT customer_id FROM orders WHERE id = ?', [
+      order,
+    ]);
+    const { product_id: product } = await one(
+      'SELECT product_id FROM order_items WHERE order_id = ? ORDER BY product_id LIMIT 1',
+      [order],
+    );
+    const report = await auditCorrupted(
+      async () => {
+        await write('UPDATE orders SET customer_id = ? WHERE id = ?', [ghost, order]);
+        await write('UPDATE order_items SET product_id = ? WHERE order_id = ? AND product_id = ?', [
+          ghost,
+          order,
+          product,
+        ]);
+      },
+      async () => {
+        await write('UPDATE order_items SET product_id = ? WHERE order_id = ? AND product_id = ?', [
+          product,
+          order,
+          ghost,
+        ]);
+        await write('UPDATE orders SET customer_id = ? WHERE id = ?', [customer, order]);
+      },
+    );
+
+    expect(violationsOf(report, 'order-references-exist')).toEqual([
+      `order ${order}: its customer ${ghost} is missing`,
+      `order ${order}: its product ${ghost} is missing`,
+    ]);
+  });
+
   it('reports a negative stock, written where the CHECK was dropped', async () => {
     const adjust = async (by: number) => {
       await write('UPDATE products SET stock = stock + ? WHERE id = ?', [by, t.shade]);
@@ -506,7 +543,7 @@ describe('auditDatabase after real traffic', () => {
       expect(run).toMatchObject({ code: EXIT_CLEAN, err: '' });
       for (const name of ALL_CHECKS)
         expect(run.out).toMatch(new RegExp(`^ok {2}\\s*${name}: \\d+ checked, 0 violations$`, 'm'));
-      expect(run.out).toContain('All 12 checks hold.');
+      expect(run.out).toContain('All 13 checks hold.');
       expect(run.out).not.toContain(database.url);
     });
 
@@ -522,7 +559,7 @@ describe('auditDatabase after real traffic', () => {
       expect(run.code).toBe(EXIT_VIOLATIONS);
       expect(run.out).toMatch(/^FAIL {2}stock-equals-inventory-ledger: 3 checked, 1 violation$/m);
       expect(run.out).toContain(`- product ${t.bulb}: stock is 36`);
-      expect(run.out).toContain('2 violations in 2 of 12 checks.');
+      expect(run.out).toContain('2 violations in 2 of 13 checks.');
     });
 
     it('counts stale work with the default age of 60 s', async () => {

@@ -55,6 +55,27 @@ const LEDGER_INDEXES = {
   ],
 };
 
+/** Every foreign key, as `table.constraint → referenced table`. */
+async function foreignKeys(database: string): Promise<string[]> {
+  return withServerConnection(async (connection) => {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT TABLE_NAME AS tableName, CONSTRAINT_NAME AS name, REFERENCED_TABLE_NAME AS parent
+       FROM information_schema.REFERENTIAL_CONSTRAINTS
+       WHERE CONSTRAINT_SCHEMA = ? ORDER BY TABLE_NAME, CONSTRAINT_NAME`,
+      [database],
+    );
+    return rows.map((row) => `${row.tableName}.${row.name} → ${row.parent}`);
+  });
+}
+
+const FOREIGN_KEYS = [
+  'inventory_ledger.fk_inventory_ledger_order → orders',
+  'inventory_ledger.fk_inventory_ledger_product → products',
+  'order_items.fk_order_items_order → orders',
+  'wallet_ledger.fk_wallet_ledger_customer → customers',
+  'wallet_ledger.fk_wallet_ledger_order → orders',
+];
+
 async function recordedMigrations(database: string): Promise<string[]> {
   return withServerConnection(async (connection) => {
     const [rows] = await connection.query<RowDataPacket[]>(
@@ -151,6 +172,31 @@ describe('MySQL migrations', () => {
 
     expect(await migrateDatabase(settings)).toEqual(['0003-ledger-credit-indexes']);
     expect(await ledgerIndexes(name)).toEqual(LEDGER_INDEXES);
+  });
+
+  it('leaves order inserts no foreign key to customers or products, and the others in place', async () => {
+    const name = freshDatabase('migrate_0004');
+    await migrateDatabase(parseMysqlUrl(databaseUrl(name)));
+
+    expect(await foreignKeys(name)).toEqual(FOREIGN_KEYS);
+  });
+
+  it('lets 0004 run again after a run that dropped one foreign key and recorded nothing', async () => {
+    const name = freshDatabase('migrate_0004_again');
+    const settings = parseMysqlUrl(databaseUrl(name));
+    await migrateDatabase(settings);
+    await withServerConnection(async (connection) => {
+      await connection.query('USE ??', [name]);
+      await connection.query(
+        'ALTER TABLE order_items ADD CONSTRAINT fk_order_items_product FOREIGN KEY (product_id) REFERENCES products (id)',
+      );
+      await connection.query(
+        "DELETE FROM schema_migrations WHERE name = '0004-no-parent-locks-on-order-insert'",
+      );
+    });
+
+    expect(await migrateDatabase(settings)).toEqual(['0004-no-parent-locks-on-order-insert']);
+    expect(await foreignKeys(name)).toEqual(FOREIGN_KEYS);
   });
 
   it('lets several processes start at once: each migration runs exactly once', async () => {

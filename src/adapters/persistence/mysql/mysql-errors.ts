@@ -3,7 +3,7 @@ import {
   DependencyUnavailableError,
   IdempotencyKeyTakenError,
 } from '../../../application/errors';
-import { EmailTakenError, UnknownCustomerError } from '../../../domain/customer/customer.errors';
+import { EmailTakenError } from '../../../domain/customer/customer.errors';
 
 /** The parts of a mysql2 error we read; every field is optional on errors that are not mysql2's. */
 interface MysqlErrorFields {
@@ -15,21 +15,11 @@ interface MysqlErrorFields {
 }
 
 const ER_DUP_ENTRY = 1062;
-const ER_NO_REFERENCED_ROW_2 = 1452;
 
 /** Unique keys whose violation means something to a use case, by the key's name in the schema. */
 const DUPLICATE_KEY_ERRORS: Record<string, () => Error> = {
   uq_customers_email: () => new EmailTakenError(),
   uq_orders_customer_idempotency_key: () => new IdempotencyKeyTakenError(),
-};
-
-/**
- * Foreign keys whose violation means something to a use case, by the constraint's name. The
- * insert of orders reads its customers first; the key still answers for a customer that a
- * transaction elsewhere removes in between.
- */
-const FOREIGN_KEY_ERRORS: Record<string, () => Error> = {
-  fk_orders_customer: () => new UnknownCustomerError('customerId'),
 };
 
 /** The transaction was chosen as a victim: running it again may succeed. */
@@ -85,13 +75,6 @@ function duplicateKeyName(sqlMessage: unknown): string | null {
   return match?.[1] ?? null;
 }
 
-/** Both servers say `… a foreign key constraint fails (`db`.`table`, CONSTRAINT `name` …`. */
-function foreignKeyName(sqlMessage: unknown): string | null {
-  if (typeof sqlMessage !== 'string') return null;
-  const match = /CONSTRAINT `([^`]+)` FOREIGN KEY/.exec(sqlMessage);
-  return match?.[1] ?? null;
-}
-
 export function isConnectionFailure(error: unknown): boolean {
   const { code, errno, fatal, message } = fieldsOf(error);
   return (
@@ -104,20 +87,15 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /**
  * Turns a driver error into the error the application understands: a domain error for the
- * unique and foreign keys that have one, a retryable conflict for lock victims, "database
- * unavailable" for connection-level failures. Anything else (a bug: a CHECK or another foreign
- * key violation, bad SQL) is returned unchanged.
+ * unique keys that have one, a retryable conflict for lock victims, "database unavailable" for
+ * connection-level failures. Anything else (a bug: a CHECK or foreign key violation, bad SQL) is
+ * returned unchanged.
  */
 export function translateMysqlError(error: unknown): unknown {
   const { errno, sqlMessage } = fieldsOf(error);
   if (errno === ER_DUP_ENTRY) {
     const keyName = duplicateKeyName(sqlMessage);
     const toDomain = keyName ? DUPLICATE_KEY_ERRORS[keyName] : undefined;
-    return toDomain ? toDomain() : error;
-  }
-  if (errno === ER_NO_REFERENCED_ROW_2) {
-    const keyName = foreignKeyName(sqlMessage);
-    const toDomain = keyName ? FOREIGN_KEY_ERRORS[keyName] : undefined;
     return toDomain ? toDomain() : error;
   }
   if (typeof errno === 'number' && RETRYABLE_ERRNOS.has(errno)) {

@@ -166,6 +166,27 @@ async function stockEqualsInventoryLedger(sql: Sql, { census }: AuditContext): P
   };
 }
 
+/** No foreign key guards these (migration 0004): nothing deletes a customer or a product. */
+async function orderReferencesExist(sql: Sql, { census }: AuditContext): Promise<AuditCheck> {
+  const rows = await select(
+    sql,
+    `SELECT o.id AS order_id, 'customer' AS kind, o.customer_id AS ref
+     FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+     WHERE c.id IS NULL
+     UNION ALL
+     SELECT i.order_id, 'product', i.product_id
+     FROM order_items i LEFT JOIN products p ON p.id = i.product_id
+     WHERE p.id IS NULL
+     ORDER BY order_id, kind, ref`,
+  );
+  return {
+    name: 'order-references-exist',
+    description: "every order's customer and every item's product exist",
+    checked: census.orders,
+    violations: rows.map((row) => `order ${row.order_id}: its ${row.kind} ${row.ref} is missing`),
+  };
+}
+
 /**
  * One row per order with what the ledgers hold for it. Each derived table is one GROUP BY over
  * one table (or a table and the items it is matched with), joined to the orders on order_id and
@@ -491,6 +512,7 @@ async function runChecks(sql: Sql, options: AuditOptions): Promise<AuditCheck[]>
     await nonNegativeBalance(sql, context),
     await balanceEqualsWalletLedger(sql, context),
     await stockEqualsInventoryLedger(sql, context),
+    await orderReferencesExist(sql, context),
     ...orderChecks(flaggedOrders, context),
     await noStalledWork(sql, context),
     await balanceFromOrders(sql, context),

@@ -213,12 +213,11 @@ export class MysqlOrderRepository implements OrderRepository {
 
   /**
    * Checks the orders' references as it stores them, for any number of orders in two round trips:
-   * plain reads of their products and customers tell which exist (rows that are never deleted),
-   * then the orders that name only existing ones are stored with one multi-row INSERT per table.
-   * Share locks on those products and then customers, in id order, go first in the round trip of
-   * the inserts: the foreign keys' own checks would take them customers first, against the
-   * workers' lock order (products, then customers), and taken in the first round trip they would
-   * hold the workers up for the whole transaction instead of the server's turn at the inserts.
+   * plain reads of their products and customers tell which exist, then the orders that name only
+   * existing ones are stored with one multi-row INSERT per table. Customers and products are never
+   * deleted, so what the reads found stays valid, and no lock is taken on them: a share lock would
+   * wait for the workers, which hold the hot products exclusively (migration 0004 dropped the
+   * foreign keys that took one).
    */
   async insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]> {
     if (orders.length === 0) return [];
@@ -246,17 +245,6 @@ export class MysqlOrderRepository implements OrderRepository {
       const stored = orders.filter((_, index) => outcomes[index] === null);
       if (stored.length === 0) return outcomes;
 
-      const storedProducts = sortedUnique(
-        stored.flatMap((order) => order.items.map((i) => i.productId)),
-      );
-      if (storedProducts.length > 0) {
-        await tx.write('SELECT id FROM products WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE', [
-          storedProducts,
-        ]);
-      }
-      await tx.write('SELECT id FROM customers WHERE id IN (?) ORDER BY id LOCK IN SHARE MODE', [
-        sortedUnique(stored.map((order) => order.customerId)),
-      ]);
       await tx.write(`INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES ?`, [
         stored.map((order) => {
           const row = toRow(order);

@@ -1,6 +1,7 @@
 import { initialSchema } from './0001-initial-schema';
 import { inventoryLedger } from './0002-inventory-ledger';
 import { ledgerCreditIndexes } from './0003-ledger-credit-indexes';
+import { noParentLocksOnOrderInsert } from './0004-no-parent-locks-on-order-insert';
 import type { SqlMigration } from './sql-migration';
 
 /** Every migration, oldest first. A new one is appended here and never edited once released. */
@@ -8,6 +9,7 @@ export const MIGRATIONS: readonly SqlMigration[] = [
   initialSchema,
   inventoryLedger,
   ledgerCreditIndexes,
+  noParentLocksOnOrderInsert,
 ];
 
 export type { SqlMigration };
