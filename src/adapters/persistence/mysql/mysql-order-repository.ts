@@ -275,8 +275,8 @@ export class MysqlOrderRepository implements OrderRepository {
   }
 
   /**
-   * Two single-table UPDATEs, each row's values picked by its key (valueById): the order rows, then
-   * the items' unit prices. (One multi-table UPDATE of both would make the server collect the item
+   * Two single-table UPDATEs in one transaction, each row's values picked by its key (valueById):
+   * the order rows, then the items' unit prices. (One multi-table UPDATE of both would make the server collect the item
    * rows in a temporary table first, for every call.)
    */
   async updateMany(orders: readonly Order[]): Promise<void> {
@@ -290,22 +290,24 @@ export class MysqlOrderRepository implements OrderRepository {
         rows.map((row) => [row.id, row[column]]),
       ),
     }));
-    await this.db.write(
-      `UPDATE orders SET ${assignments.map(({ column, sql }) => `${column} = ${sql}`).join(', ')}
-       WHERE id IN (?)`,
-      [...assignments.flatMap(({ values }) => values), ids],
-    );
     const items = orders.flatMap((order) =>
       order.items.map((item) => [order.id, item.productId, item.unitPrice]),
     );
-    if (items.length === 0) return;
-    await this.db.write(
-      `UPDATE order_items
-       SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
-                        ELSE unit_price END
-       WHERE order_id IN (?)`,
-      [...items.flat(), ids],
-    );
+    await this.db.atomically(async (tx) => {
+      await tx.write(
+        `UPDATE orders SET ${assignments.map(({ column, sql }) => `${column} = ${sql}`).join(', ')}
+       WHERE id IN (?)`,
+        [...assignments.flatMap(({ values }) => values), ids],
+      );
+      if (items.length === 0) return;
+      await tx.write(
+        `UPDATE order_items
+         SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
+                          ELSE unit_price END
+         WHERE order_id IN (?)`,
+        [...items.flat(), ids],
+      );
+    });
   }
 
   /**
