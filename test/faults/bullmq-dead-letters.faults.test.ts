@@ -8,6 +8,17 @@ import { seedShop } from './support/shop';
 
 const DEAD_LETTERS = 200;
 
+/** Starts the rig's API and seeds it with one customer and one product. */
+async function apiWithOneItemShop(rig: FaultRig) {
+  const request = httpClient(rig.baseUrl);
+  await rig.startApi();
+  const shop = await seedShop(rig.baseUrl, { customers: 1, products: 1 });
+  const [customer] = shop.customers;
+  const [product] = shop.products;
+  if (!customer || !product) throw new Error('the shop is empty');
+  return { request, customer, product };
+}
+
 /**
  * Has the stalled-job checker count two stalls for the job: a row lock on the product keeps the
  * job running (waiting for the lock) while its worker is SIGKILLed, twice. The next worker's
@@ -100,12 +111,7 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
     const queue = new Queue(rig.queueName, { connection: { url: REDIS_URL } });
     rig.onCleanup(() => queue.close());
     await rig.run(async () => {
-      const request = httpClient(rig.baseUrl);
-      await rig.startApi();
-      const shop = await seedShop(rig.baseUrl, { customers: 1, products: 1 });
-      const [customer] = shop.customers;
-      const [product] = shop.products;
-      if (!customer || !product) throw new Error('the shop is empty');
+      const { request, customer, product } = await apiWithOneItemShop(rig);
 
       const placed = await request('POST', '/orders', {
         customerId: customer.id,
@@ -148,12 +154,7 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
     const queue = new Queue(rig.queueName, { connection: { url: REDIS_URL } });
     rig.onCleanup(() => queue.close());
     await rig.run(async () => {
-      const request = httpClient(rig.baseUrl);
-      await rig.startApi();
-      const shop = await seedShop(rig.baseUrl, { customers: 1, products: 1 });
-      const [customer] = shop.customers;
-      const [product] = shop.products;
-      if (!customer || !product) throw new Error('the shop is empty');
+      const { request, customer, product } = await apiWithOneItemShop(rig);
       const ids: string[] = [];
       for (let i = 0; i < 2; i += 1) {
         const placed = await request('POST', '/orders', {
