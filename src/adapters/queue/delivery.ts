@@ -1,3 +1,4 @@
+import type { LogFields, Logger } from '../../application/ports/logger';
 import type { OrderJob, OrderJobHandlers } from '../../application/ports/order-queue';
 
 export interface FailedJob {
@@ -48,18 +49,28 @@ export async function handleDelivery(
   });
 }
 
-/** Reports every job whose last attempt failed; gives back the reports that threw. */
+/**
+ * Reports every job whose last attempt failed. A report that throws is logged with `context`
+ * (which queue, which delivery): the order stays unsettled and the re-publisher sends it again.
+ */
 export async function reportDeadLetters(
   handlers: OrderJobHandlers,
   failures: readonly FailedJob[],
-): Promise<{ failure: FailedJob; reportError: unknown }[]> {
+  logger: Logger,
+  context: LogFields,
+): Promise<void> {
   const reports = await Promise.allSettled(
     failures.map((failure) => handlers.deadLettered(failure.job, failure.error)),
   );
-  return reports.flatMap((report, index) => {
+  reports.forEach((report, index) => {
     const failure = failures[index];
-    return report.status === 'rejected' && failure
-      ? [{ failure, reportError: report.reason as unknown }]
-      : [];
+    if (report.status === 'fulfilled' || !failure) return;
+    const reason: unknown = report.reason;
+    logger.error('a dead-lettered job could not be settled; it is left to the re-publisher', {
+      ...context,
+      kind: failure.job.kind,
+      orderId: failure.job.orderId,
+      error: reason instanceof Error ? reason.message : String(reason),
+    });
   });
 }

@@ -30,7 +30,7 @@ export interface OrderRepository {
    * together.
    */
   update(order: Order): Promise<void>;
-  /** `update` for several orders (each named once) together, in as many statements as one. */
+  /** `update` for several orders (each named once), all written together. */
   updateMany(orders: readonly Order[]): Promise<void>;
   /**
    * Work that should have been done by now: PENDING orders created before `before` (a PLACE job)

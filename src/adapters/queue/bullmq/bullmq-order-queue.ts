@@ -300,17 +300,9 @@ export class BullmqOrderQueue implements OrderQueue {
       if (jobs.length > 1) return this.split(job, jobs, error);
       failures = jobs.map((orderJob) => ({ job: orderJob, error }));
     }
-    for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
-      this.logger.error(
-        'a dead-lettered job could not be settled; it is left to the re-publisher',
-        {
-          queue: this.options.queueName,
-          jobId: job.id,
-          kind: failure.job.kind,
-          orderId: failure.job.orderId,
-          error: reportError instanceof Error ? reportError.message : String(reportError),
-        },
-      );
-    }
+    await reportDeadLetters(handlers, failures, this.logger, {
+      queue: this.options.queueName,
+      jobId: job.id,
+    });
   }
 }

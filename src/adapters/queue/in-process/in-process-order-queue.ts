@@ -99,15 +99,6 @@ export class InProcessOrderQueue implements OrderQueue {
       return;
     }
     this.deadLetters.push(...jobs);
-    for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
-      this.logger.error(
-        'a dead-lettered job could not be settled; it is left to the re-publisher',
-        {
-          kind: failure.job.kind,
-          orderId: failure.job.orderId,
-          error: reportError instanceof Error ? reportError.message : String(reportError),
-        },
-      );
-    }
+    await reportDeadLetters(handlers, failures, this.logger, {});
   }
 }

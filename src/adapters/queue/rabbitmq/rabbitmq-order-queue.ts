@@ -337,17 +337,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
       return;
     }
     await sender.send(this.names.dead, content, { headers: { [ATTEMPT_HEADER]: attempt } });
-    for (const { failure, reportError } of await reportDeadLetters(handlers, failures)) {
-      this.logger.error(
-        'a dead-lettered job could not be settled; it is left to the re-publisher',
-        {
-          queue: this.names.main,
-          kind: failure.job.kind,
-          orderId: failure.job.orderId,
-          error: reportError instanceof Error ? reportError.message : String(reportError),
-        },
-      );
-    }
+    await reportDeadLetters(handlers, failures, this.logger, { queue: this.names.main });
   }
 }
 
