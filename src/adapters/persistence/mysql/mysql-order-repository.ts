@@ -160,8 +160,22 @@ function sortedUnique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort();
 }
 
+/** The items' unit prices of an order, as one comparable value. */
+const pricesOf = (order: Order) => JSON.stringify(order.items.map((item) => item.unitPrice));
+
 export class MysqlOrderRepository implements OrderRepository {
-  constructor(private readonly db: Queryable) {}
+  /**
+   * @param lockedPrices Given only to a repository bound to one transaction
+   * (mysql-unit-of-work.ts): the item prices of the orders it read under lock or wrote since.
+   * While the locks hold they are what the table has, so updateMany writes prices only where they
+   * differ: only a completion sets them, and a cancellation, a refund or a failure then costs no
+   * item write. Without it (statements that commit on their own hold no lock) every update writes
+   * them.
+   */
+  constructor(
+    private readonly db: Queryable,
+    private readonly lockedPrices: Map<OrderId, string> | null = null,
+  ) {}
 
   async findById(id: OrderId): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
@@ -177,7 +191,7 @@ export class MysqlOrderRepository implements OrderRepository {
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? FOR UPDATE`,
       [id],
     );
-    return fromJoinedRows(rows)[0] ?? null;
+    return this.remember(fromJoinedRows(rows))[0] ?? null;
   }
 
   async lockMany(ids: readonly OrderId[]): Promise<Order[]> {
@@ -186,7 +200,7 @@ export class MysqlOrderRepository implements OrderRepository {
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id IN (?) FOR UPDATE`,
       [sortedUnique(ids)],
     );
-    return fromJoinedRows(rows);
+    return this.remember(fromJoinedRows(rows));
   }
 
   async findByIdempotencyKey(customer: CustomerId, key: string): Promise<Order | null> {
@@ -276,11 +290,13 @@ export class MysqlOrderRepository implements OrderRepository {
 
   /**
    * Two single-table UPDATEs in one transaction, each row's values picked by its key (valueById):
-   * the order rows, then the items' unit prices. (One multi-table UPDATE of both would make the server collect the item
-   * rows in a temporary table first, for every call.)
+   * the order rows, then the unit prices of the items whose prices may have changed (see
+   * lockedPrices). (One multi-table UPDATE of both would make the server collect the item rows in
+   * a temporary table first, for every call.)
    */
   async updateMany(orders: readonly Order[]): Promise<void> {
     if (orders.length === 0) return;
+    const repriced = orders.filter((order) => this.lockedPrices?.get(order.id) !== pricesOf(order));
     const rows = orders.map(toRow);
     const ids = rows.map((row) => row.id);
     const assignments = UPDATED_COLUMNS.map((column) => ({
@@ -290,7 +306,7 @@ export class MysqlOrderRepository implements OrderRepository {
         rows.map((row) => [row.id, row[column]]),
       ),
     }));
-    const items = orders.flatMap((order) =>
+    const items = repriced.flatMap((order) =>
       order.items.map((item) => [order.id, item.productId, item.unitPrice]),
     );
     await this.db.atomically(async (tx) => {
@@ -305,9 +321,10 @@ export class MysqlOrderRepository implements OrderRepository {
          SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
                           ELSE unit_price END
          WHERE order_id IN (?)`,
-        [...items.flat(), ids],
+        [...items.flat(), repriced.map((order) => order.id)],
       );
     });
+    this.remember(repriced);
   }
 
   /**
@@ -343,6 +360,11 @@ export class MysqlOrderRepository implements OrderRepository {
       )
       .slice(0, limit)
       .map(({ kind, row }) => ({ kind, orderId: orderId(row.id) }));
+  }
+
+  private remember(orders: Order[]): Order[] {
+    for (const order of orders) this.lockedPrices?.set(order.id, pricesOf(order));
+    return orders;
   }
 
   private async itemsOf(ids: readonly string[]): Promise<Map<string, OrderItem[]>> {

@@ -21,7 +21,7 @@ function bind(queryable: Queryable): Transaction {
   return {
     customers: new MysqlCustomerRepository(queryable),
     products: new MysqlProductRepository(queryable),
-    orders: new MysqlOrderRepository(queryable),
+    orders: new MysqlOrderRepository(queryable, new Map()),
     ledger: new MysqlWalletLedger(queryable),
     inventory: new MysqlInventoryLedger(queryable),
   };

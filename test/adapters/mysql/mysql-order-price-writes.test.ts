@@ -1,0 +1,136 @@
+import type { Pool, PoolConnection } from 'mysql2/promise';
+import {
+  createMysqlPool,
+  parseMysqlUrl,
+} from '../../../src/adapters/persistence/mysql/mysql-connection';
+import { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
+import { MysqlUnitOfWork } from '../../../src/adapters/persistence/mysql/mysql-unit-of-work';
+import type { Order } from '../../../src/domain/order/order';
+import {
+  anOrder,
+  at,
+  insertCustomer,
+  insertOrders,
+  insertProducts,
+  lineOf,
+} from '../../contracts/store-builders';
+import { createTestDatabase, type TestDatabase } from '../../support/mysql';
+
+const ITEM_WRITE = /UPDATE order_items/;
+
+/**
+ * Only a completion sets items' unit prices, so an update after a locked read writes them only
+ * when they changed. These tests record the statements a transaction sends and check both the
+ * statements and what is stored.
+ */
+describe('MysqlOrderRepository.updateMany item prices', () => {
+  let database: TestDatabase;
+  let store: MysqlStore;
+  let pool: Pool;
+  let uow: MysqlUnitOfWork;
+  let sent: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('price_writes');
+    store = await MysqlStore.connect({ url: database.url, poolSize: 2 });
+    pool = createMysqlPool(parseMysqlUrl(database.url), 2);
+    const getConnection = pool.getConnection.bind(pool);
+    jest.spyOn(pool, 'getConnection').mockImplementation(async () => {
+      const connection: PoolConnection = await getConnection();
+      const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+      (connection as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) => {
+        if (typeof sql === 'string') sent.push(sql);
+        return query(sql, ...rest);
+      };
+      return connection;
+    });
+    uow = new MysqlUnitOfWork(pool);
+  });
+
+  beforeEach(() => {
+    sent = [];
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await store?.close();
+    await database?.drop();
+  });
+
+  async function aStoredOrder(overrides: Partial<Order> = {}): Promise<Order> {
+    const products = await insertProducts(store, 2);
+    const customer = await insertCustomer(store);
+    const [order] = await insertOrders(store, [
+      anOrder(
+        customer.id,
+        products.map((product) => lineOf(product.id, 2)),
+        overrides,
+      ),
+    ]);
+    sent = [];
+    return order as Order;
+  }
+
+  const priced = (order: Order, price: number): Order => ({
+    ...order,
+    items: order.items.map((item) => ({ ...item, unitPrice: price })),
+  });
+
+  it('writes no item for a locked order whose prices stay as they were', async () => {
+    const order = await aStoredOrder();
+    const cancelled: Order = { ...order, status: 'CANCELLED', updatedAt: at(50) };
+
+    await uow.run(async (tx) => {
+      const [locked] = await tx.orders.lockMany([order.id]);
+      await tx.orders.updateMany([
+        { ...(locked as Order), status: 'CANCELLED', updatedAt: at(50) },
+      ]);
+    });
+
+    expect(sent.join('\n')).not.toMatch(ITEM_WRITE);
+    expect(await store.orders.findById(order.id)).toStrictEqual(cancelled);
+  });
+
+  it('writes the prices that a locked order was given', async () => {
+    const order = await aStoredOrder();
+    const completed: Order = { ...priced(order, 700), status: 'COMPLETED', total: 2800 };
+
+    await uow.run(async (tx) => {
+      const [locked] = await tx.orders.lockMany([order.id]);
+      await tx.orders.updateMany([
+        { ...priced(locked as Order, 700), status: 'COMPLETED', total: 2800 },
+      ]);
+    });
+
+    expect(sent.join('\n')).toMatch(ITEM_WRITE);
+    expect(await store.orders.findById(order.id)).toStrictEqual(completed);
+  });
+
+  it('writes prices once per change within one transaction', async () => {
+    const order = await aStoredOrder();
+
+    await uow.run(async (tx) => {
+      const [locked] = await tx.orders.lockMany([order.id]);
+      const completed = { ...priced(locked as Order, 700), status: 'COMPLETED' as const };
+      await tx.orders.updateMany([completed]);
+      await tx.orders.updateMany([{ ...completed, status: 'CANCELLED' }]);
+      await tx.orders.updateMany([priced(completed, 800)]);
+    });
+
+    expect(sent.join('\n').match(new RegExp(ITEM_WRITE, 'g'))).toHaveLength(2);
+    expect(await store.orders.findById(order.id)).toStrictEqual({
+      ...priced(order, 800),
+      status: 'COMPLETED',
+    });
+  });
+
+  it('writes the prices of an order it has not read under lock', async () => {
+    const order = await aStoredOrder({ status: 'COMPLETED' });
+    const completed = priced(order, 900);
+
+    await uow.run((tx) => tx.orders.updateMany([completed]));
+
+    expect(sent.join('\n')).toMatch(ITEM_WRITE);
+    expect(await store.orders.findById(order.id)).toStrictEqual(completed);
+  });
+});
