@@ -35,6 +35,7 @@ export function measureCpuPerOrder(context: ScenarioContext) {
     worker: context.worker.pid,
     mariadb: pidOf('mariadbd'),
     broker: pidOf(BROKER_COMMAND[context.env.driver]),
+    generator: process.pid,
   });
 }
 

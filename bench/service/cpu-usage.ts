@@ -34,9 +34,14 @@ export interface CpuPerOrder {
   mariadb: ProcessCpu | null;
   /** The queue's server (beam.smp, or redis-server, which also holds the API's cache); likewise. */
   broker: ProcessCpu | null;
+  /**
+   * This bench process, which sends the load: not part of the service, but on the same cores, so
+   * the service has the machine less this.
+   */
+  generator: ProcessCpu | null;
   /** The API and the worker together. */
   service: CpuTime;
-  /** Every process measured. */
+  /** The service and its servers: every process measured but the generator. */
   total: CpuTime;
   /** The machine over the same window: how much CPU a neighbour stole from it. */
   machine: MachineCpu | null;
@@ -47,6 +52,7 @@ export interface WatchedPids {
   worker: number;
   mariadb: number | null;
   broker: number | null;
+  generator: number | null;
 }
 
 let ticksPerSecond: number | undefined;
@@ -109,6 +115,7 @@ function ticksOf(pids: WatchedPids): Record<Role, number | null> {
     worker: of(pids.worker),
     mariadb: of(pids.mariadb),
     broker: of(pids.broker),
+    generator: of(pids.generator),
   };
 }
 
@@ -144,6 +151,7 @@ export function watchCpuPerOrder(pids: WatchedPids): { stop(orders: number): Cpu
       if (!api || !worker) return null;
       const mariadb = measured('mariadb');
       const broker = measured('broker');
+      const generator = measured('generator');
       const sum = (measures: (ProcessCpu | null)[]) =>
         perOrder(
           measures.reduce((ms, measure) => ms + (measure?.cpuMs ?? 0), 0),
@@ -157,6 +165,7 @@ export function watchCpuPerOrder(pids: WatchedPids): { stop(orders: number): Cpu
         worker,
         mariadb,
         broker,
+        generator,
         service: sum([api, worker]),
         total: sum([api, worker, mariadb, broker]),
         machine: machineCpu,
@@ -171,7 +180,10 @@ const SERVER_NAMES: Record<string, string> = {
   'redis-server': 'Redis',
 };
 
-/** "API 0.92 ms/order · worker 0.51 ms/order · MariaDB 2.10 ms/order; service 1.43, all 3.53" */
+/**
+ * "API 0.92 ms/order · worker 0.51 ms/order · MariaDB 2.10 ms/order; service 1.43, all 3.53;
+ * load generator 0.30 ms/order"
+ */
 export function describeCpuPerOrder(cpu: CpuPerOrder): string {
   const ms = (time: CpuTime) => time.msPerOrder.toFixed(2);
   const servers = [cpu.mariadb, cpu.broker].flatMap((server) =>
@@ -179,6 +191,7 @@ export function describeCpuPerOrder(cpu: CpuPerOrder): string {
   );
   const parts = [`API ${ms(cpu.api)} ms/order`, `worker ${ms(cpu.worker)} ms/order`, ...servers];
   const sums = servers.length > 0 ? `; service ${ms(cpu.service)}, all ${ms(cpu.total)}` : '';
+  const generator = cpu.generator ? `; load generator ${ms(cpu.generator)} ms/order` : '';
   const machine = cpu.machine ? ` (${describeMachineCpu(cpu.machine)})` : '';
-  return `${parts.join(' · ')}${sums}${machine}`;
+  return `${parts.join(' · ')}${sums}${generator}${machine}`;
 }
