@@ -254,7 +254,8 @@ export class BullmqOrderQueue implements OrderQueue {
   /**
    * A job that BullMQ failed on its own (its worker died holding it, twice) does not say which of
    * its jobs was to blame, so each goes on as a job of its own, and only one that fails so alone is
-   * dead-lettered: one bad order no longer fails the orders published with it.
+   * dead-lettered: one bad order no longer fails the orders published with it. The split job then
+   * leaves the failed set, which holds dead letters only.
    */
   private async split(job: Job<unknown>, jobs: readonly OrderJob[], error: Error): Promise<void> {
     const fields = { queue: this.options.queueName, jobId: job.id, count: jobs.length };
@@ -272,7 +273,14 @@ export class BullmqOrderQueue implements OrderQueue {
           error: (splitError as Error).message,
         },
       );
+      return;
     }
+    await job.remove().catch((removeError: unknown) => {
+      this.logger.warn('a split job stays in the failed set', {
+        ...fields,
+        error: (removeError as Error).message,
+      });
+    });
   }
 
   private async reportDeadLetter(
