@@ -35,8 +35,9 @@ export interface CpuPerOrder {
   /** The queue's server (beam.smp, or redis-server, which also holds the API's cache); likewise. */
   broker: ProcessCpu | null;
   /**
-   * This bench process, which sends the load: not part of the service, but on the same cores, so
-   * the service has the machine less this.
+   * This bench process, which sends the load (and records its histograms and polls for the
+   * settled orders meanwhile): not part of the service, but on the same cores, so the service has
+   * the machine less this.
    */
   generator: ProcessCpu | null;
   /** The API and the worker together. */

@@ -175,7 +175,9 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
         jobs: ids.map((orderId) => ({ kind: 'PLACE', orderId })),
       });
 
-      await stallTwice(rig, queue, batch.id ?? '', product.id);
+      const batchId = batch.id;
+      if (!batchId) throw new Error('BullMQ gave the batch no id');
+      await stallTwice(rig, queue, batchId, product.id);
       const started = Date.now();
       await rig.startWorker();
       await rig.probe.waitSettled(ids, 90_000);
@@ -184,7 +186,7 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
       const statuses = await rig.probe.statuses(ids);
       expect([...statuses.values()]).toEqual(['COMPLETED', 'COMPLETED']);
       // Its orders went on, so the split job is no dead letter.
-      await eventually(async () => expect(await queue.getJob(batch.id ?? '')).toBeUndefined());
+      await eventually(async () => expect(await queue.getJob(batchId)).toBeUndefined());
       const audit = await rig.audit();
       printSummary({
         fault: 'bullmq-stalled-twice-batch',

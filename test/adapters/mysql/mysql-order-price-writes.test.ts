@@ -5,6 +5,7 @@ import {
 } from '../../../src/adapters/persistence/mysql/mysql-connection';
 import { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
 import { MysqlUnitOfWork } from '../../../src/adapters/persistence/mysql/mysql-unit-of-work';
+import { ConcurrencyConflictError } from '../../../src/application/errors';
 import type { Order } from '../../../src/domain/order/order';
 import {
   anOrder,
@@ -52,6 +53,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
   });
 
   afterAll(async () => {
+    jest.restoreAllMocks();
     await pool?.end();
     await store?.close();
     await database?.drop();
@@ -122,6 +124,46 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
       ...priced(order, 800),
       status: 'COMPLETED',
     });
+  });
+
+  it('writes no item for an order locked alone whose prices stay as they were', async () => {
+    const order = await aStoredOrder();
+    const failed: Order = { ...order, status: 'FAILED', failureReason: 'PROCESSING_ERROR' };
+
+    await uow.run(async (tx) => {
+      const locked = await tx.orders.lockById(order.id);
+      await tx.orders.update({
+        ...(locked as Order),
+        status: 'FAILED',
+        failureReason: 'PROCESSING_ERROR',
+      });
+    });
+
+    expect(sent.join('\n')).not.toMatch(ITEM_WRITE);
+    expect(await store.orders.findById(order.id)).toStrictEqual(failed);
+  });
+
+  it('writes the prices again in a retried attempt, whatever the rolled-back one wrote', async () => {
+    const order = await aStoredOrder();
+    let attempts = 0;
+
+    await uow.run(async (tx) => {
+      attempts += 1;
+      sent = [];
+      if (attempts === 1) {
+        const [locked] = await tx.orders.lockMany([order.id]);
+        await tx.orders.updateMany([priced(locked as Order, 700)]);
+        // A lock victim, say: the unit of work rolls back and runs the work again.
+        throw new ConcurrencyConflictError();
+      }
+      // Nothing read under lock this time: only what the rolled-back attempt wrote could say that
+      // the prices are stored already.
+      await tx.orders.updateMany([priced(order, 700)]);
+    });
+
+    expect(attempts).toBe(2);
+    expect(sent.join('\n')).toMatch(ITEM_WRITE);
+    expect(await store.orders.findById(order.id)).toStrictEqual(priced(order, 700));
   });
 
   it('writes the prices of an order it has not read under lock', async () => {

@@ -160,22 +160,31 @@ function sortedUnique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort();
 }
 
-/** The items' unit prices of an order, as one comparable value. */
-const pricesOf = (order: Order) => JSON.stringify(order.items.map((item) => item.unitPrice));
+/** Keyed by product, as the item rows are: what updateMany compares before it writes them. */
+const pricesOf = (order: Order) =>
+  JSON.stringify(order.items.map((item) => [item.productId, item.unitPrice]));
+
+export interface MysqlOrderRepositoryOptions {
+  /** Bound to one transaction's connection (mysql-unit-of-work.ts), whose row locks it may rely on. */
+  inTransaction: boolean;
+}
 
 export class MysqlOrderRepository implements OrderRepository {
   /**
-   * @param lockedPrices Given only to a repository bound to one transaction
-   * (mysql-unit-of-work.ts): the item prices of the orders it read under lock or wrote since.
+   * In a transaction: the item prices of the orders this repository read under lock or wrote.
    * While the locks hold they are what the table has, so updateMany writes prices only where they
    * differ: only a completion sets them, and a cancellation, a refund or a failure then costs no
-   * item write. Without it (statements that commit on their own hold no lock) every update writes
-   * them.
+   * item write. Outside one (statements that commit on their own hold no lock) it is null, and
+   * every update writes them.
    */
+  private readonly lockedPrices: Map<OrderId, string> | null;
+
   constructor(
     private readonly db: Queryable,
-    private readonly lockedPrices: Map<OrderId, string> | null = null,
-  ) {}
+    options: MysqlOrderRepositoryOptions = { inTransaction: false },
+  ) {
+    this.lockedPrices = options.inTransaction ? new Map() : null;
+  }
 
   async findById(id: OrderId): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
@@ -191,7 +200,7 @@ export class MysqlOrderRepository implements OrderRepository {
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? FOR UPDATE`,
       [id],
     );
-    return this.remember(fromJoinedRows(rows))[0] ?? null;
+    return this.rememberPrices(fromJoinedRows(rows))[0] ?? null;
   }
 
   async lockMany(ids: readonly OrderId[]): Promise<Order[]> {
@@ -200,7 +209,7 @@ export class MysqlOrderRepository implements OrderRepository {
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id IN (?) FOR UPDATE`,
       [sortedUnique(ids)],
     );
-    return this.remember(fromJoinedRows(rows));
+    return this.rememberPrices(fromJoinedRows(rows));
   }
 
   async findByIdempotencyKey(customer: CustomerId, key: string): Promise<Order | null> {
@@ -296,7 +305,9 @@ export class MysqlOrderRepository implements OrderRepository {
    */
   async updateMany(orders: readonly Order[]): Promise<void> {
     if (orders.length === 0) return;
-    const repriced = orders.filter((order) => this.lockedPrices?.get(order.id) !== pricesOf(order));
+    const withPricesToWrite = orders.filter(
+      (order) => this.lockedPrices?.get(order.id) !== pricesOf(order),
+    );
     const rows = orders.map(toRow);
     const ids = rows.map((row) => row.id);
     const assignments = UPDATED_COLUMNS.map((column) => ({
@@ -306,7 +317,7 @@ export class MysqlOrderRepository implements OrderRepository {
         rows.map((row) => [row.id, row[column]]),
       ),
     }));
-    const items = repriced.flatMap((order) =>
+    const items = withPricesToWrite.flatMap((order) =>
       order.items.map((item) => [order.id, item.productId, item.unitPrice]),
     );
     await this.db.atomically(async (tx) => {
@@ -321,10 +332,10 @@ export class MysqlOrderRepository implements OrderRepository {
          SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
                           ELSE unit_price END
          WHERE order_id IN (?)`,
-        [...items.flat(), repriced.map((order) => order.id)],
+        [...items.flat(), withPricesToWrite.map((order) => order.id)],
       );
     });
-    this.remember(repriced);
+    this.rememberPrices(withPricesToWrite);
   }
 
   /**
@@ -362,7 +373,7 @@ export class MysqlOrderRepository implements OrderRepository {
       .map(({ kind, row }) => ({ kind, orderId: orderId(row.id) }));
   }
 
-  private remember(orders: Order[]): Order[] {
+  private rememberPrices(orders: Order[]): Order[] {
     for (const order of orders) this.lockedPrices?.set(order.id, pricesOf(order));
     return orders;
   }

@@ -21,7 +21,7 @@ function bind(queryable: Queryable): Transaction {
   return {
     customers: new MysqlCustomerRepository(queryable),
     products: new MysqlProductRepository(queryable),
-    orders: new MysqlOrderRepository(queryable, new Map()),
+    orders: new MysqlOrderRepository(queryable, { inTransaction: true }),
     ledger: new MysqlWalletLedger(queryable),
     inventory: new MysqlInventoryLedger(queryable),
   };

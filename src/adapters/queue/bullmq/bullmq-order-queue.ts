@@ -275,7 +275,10 @@ export class BullmqOrderQueue implements OrderQueue {
       );
       return;
     }
-    await job.remove().catch((removeError: unknown) => {
+    if (job.id === undefined) return;
+    // Through the producer, which fails at once when Redis is away, as the worker's connection
+    // would not.
+    await this.queue.remove(job.id).catch((removeError: unknown) => {
       this.logger.warn('a split job stays in the failed set', {
         ...fields,
         error: (removeError as Error).message,
