@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import {
+  createConnection,
+  type Connection,
+  type Pool,
+  type PoolConnection,
+  type RowDataPacket,
+} from 'mysql2/promise';
 
 /** The server integration tests use: a URL without a database; each test file makes its own. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -100,4 +106,21 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await dropDatabase(name);
     },
   };
+}
+
+/**
+ * Calls `record` with the SQL of every query sent on the connections the pool hands out from now
+ * on, so that a test can check what a transaction sent (undone by jest.restoreAllMocks).
+ */
+export function recordQueries(pool: Pool, record: (sql: string) => void): void {
+  const getConnection = pool.getConnection.bind(pool);
+  jest.spyOn(pool, 'getConnection').mockImplementation(async () => {
+    const connection: PoolConnection = await getConnection();
+    const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+    (connection as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) => {
+      if (typeof sql === 'string') record(sql);
+      return query(sql, ...rest);
+    };
+    return connection;
+  });
 }

@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool } from 'mysql2/promise';
 import {
   createMysqlPool,
   parseMysqlUrl,
@@ -15,7 +15,7 @@ import {
   insertProducts,
   lineOf,
 } from '../../contracts/store-builders';
-import { createTestDatabase, type TestDatabase } from '../../support/mysql';
+import { createTestDatabase, recordQueries, type TestDatabase } from '../../support/mysql';
 
 const ITEM_WRITE = /UPDATE order_items/;
 
@@ -35,16 +35,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
     database = await createTestDatabase('price_writes');
     store = await MysqlStore.connect({ url: database.url, poolSize: 2 });
     pool = createMysqlPool(parseMysqlUrl(database.url), 2);
-    const getConnection = pool.getConnection.bind(pool);
-    jest.spyOn(pool, 'getConnection').mockImplementation(async () => {
-      const connection: PoolConnection = await getConnection();
-      const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
-      (connection as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) => {
-        if (typeof sql === 'string') sent.push(sql);
-        return query(sql, ...rest);
-      };
-      return connection;
-    });
+    recordQueries(pool, (sql) => sent.push(sql));
     uow = new MysqlUnitOfWork(pool);
   });
 

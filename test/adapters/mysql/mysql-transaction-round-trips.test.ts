@@ -1,10 +1,10 @@
-import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
 import {
   createMysqlPool,
   parseMysqlUrl,
 } from '../../../src/adapters/persistence/mysql/mysql-connection';
 import { inTransaction } from '../../../src/adapters/persistence/mysql/queryable';
-import { createTestDatabase, type TestDatabase } from '../../support/mysql';
+import { createTestDatabase, recordQueries, type TestDatabase } from '../../support/mysql';
 
 interface ValueRow extends RowDataPacket {
   v: number;
@@ -23,15 +23,8 @@ describe('MySQL transaction round trips', () => {
     database = await createTestDatabase('round_trips');
     await database.query('CREATE TABLE probe (v INT NOT NULL PRIMARY KEY) ENGINE=InnoDB');
     pool = createMysqlPool(parseMysqlUrl(database.url), 2);
-    const getConnection = pool.getConnection.bind(pool);
-    jest.spyOn(pool, 'getConnection').mockImplementation(async () => {
-      const connection: PoolConnection = await getConnection();
-      const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
-      (connection as unknown as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) => {
-        if (typeof sql === 'string' && !sql.startsWith('SET SESSION')) sent.push(sql);
-        return query(sql, ...rest);
-      };
-      return connection;
+    recordQueries(pool, (sql) => {
+      if (!sql.startsWith('SET SESSION')) sent.push(sql);
     });
   });
 
