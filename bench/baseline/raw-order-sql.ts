@@ -12,9 +12,10 @@ import { databaseUrl, dropDatabase, type Servers } from '../service/environment'
  * The processing ceiling: the statements the worker runs for a batch of orders (ProcessOrderJobs
  * and LockedOrderRows over the MySQL repositories and unit of work), issued by a plain loop that
  * takes the orders in batches of the worker's batch size, with as many batches in flight as the
- * worker's batcher allows, in the same three round trips as the service's transaction queryable
- * (START TRANSACTION with the order locks; the product and customer locks; the writes with the
- * COMMIT): no queue, no framework, no cache invalidation. Keep these in step with
+ * worker's batcher allows, in the same two round trips as the service's transaction queryable
+ * for jobs that name their orders' parties, as the API's do (START TRANSACTION with the order,
+ * product and customer locks; the writes with the COMMIT): no queue, no framework, no cache
+ * invalidation. Keep these in step with
  * src/adapters/persistence/mysql/*, src/application/orders/process-order-jobs.ts,
  * src/application/orders/locked-order-rows.ts and the worker's batching in src/config/config.ts.
  */
@@ -179,37 +180,34 @@ async function roundTrip(connection: PoolConnection, statements: Statement[]): P
   return statements.length > 1 ? (results as unknown[]) : [results];
 }
 
+/** An order as its job names it: with its customer and products. */
+interface SeededOrder {
+  id: string;
+  customerId: string;
+  productIds: string[];
+}
+
 /**
  * One batch's transaction, as MysqlUnitOfWork.run(ProcessOrderJobs) issues it: every lock first
- * (orders, their products, their customers, each in id order), then each order decided in the
- * batch's order on the rows as the orders before it left them, then a few writes for them all.
+ * (orders, the products and customers their jobs name, each in id order), then each order decided
+ * in the batch's order on the rows as the orders before it left them, then a few writes for them
+ * all.
  */
-async function processBatch(pool: Pool, ids: readonly string[]): Promise<string[]> {
+async function processBatch(pool: Pool, batch: readonly SeededOrder[]): Promise<string[]> {
+  const ids = batch.map((order) => order.id);
   const connection = await pool.getConnection();
   try {
     if (!prepared.has(connection.connection)) {
       await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       prepared.add(connection.connection);
     }
-    const [, orderRows] = (await roundTrip(connection, [
+    const [, orderRows, productRows, customerRows] = (await roundTrip(connection, [
       { sql: 'START TRANSACTION', values: [] },
       { sql: LOCK_ORDERS, values: [[...new Set(ids)].sort()] },
-    ])) as [unknown, RowDataPacket[]];
+      { sql: LOCK_PRODUCTS, values: [batch.flatMap((order) => order.productIds)] },
+      { sql: LOCK_CUSTOMERS, values: [[...new Set(batch.map((order) => order.customerId))]] },
+    ])) as [unknown, RowDataPacket[], RowDataPacket[], RowDataPacket[]];
     const orders = groupOrders(orderRows);
-    // Every seeded order is PENDING, so all of them are open: their products and customers are
-    // locked, as LockedOrderRows.lock does for open orders.
-    const [productRows, customerRows] = (await roundTrip(connection, [
-      {
-        sql: LOCK_PRODUCTS,
-        values: [
-          [...orders.values()].flatMap((order) => order.lines.map((line) => line.productId)),
-        ],
-      },
-      {
-        sql: LOCK_CUSTOMERS,
-        values: [[...new Set([...orders.values()].map((order) => order.customerId))]],
-      },
-    ])) as [RowDataPacket[], RowDataPacket[]];
     const products = new Map(
       productRows.map((row): [string, LockedProduct] => [
         row.id,
@@ -321,7 +319,11 @@ async function seed(pool: Pool, orders: number, customers: number, products: num
       ],
     );
   }
-  return planned.map((order) => order.id);
+  return planned.map((order): SeededOrder => ({
+    id: order.id,
+    customerId: order.customerId,
+    productIds: order.items.map((item) => item.productId),
+  }));
 }
 
 export async function measureRawOrderSql(
@@ -339,9 +341,9 @@ export async function measureRawOrderSql(
     multipleStatements: true,
   });
   try {
-    const ids = await seed(pool, sizes.orders, sizes.customers, sizes.products);
-    const batches = Array.from({ length: Math.ceil(ids.length / sizes.batchSize) }, (_, i) =>
-      ids.slice(i * sizes.batchSize, (i + 1) * sizes.batchSize),
+    const seeded = await seed(pool, sizes.orders, sizes.customers, sizes.products);
+    const batches = Array.from({ length: Math.ceil(seeded.length / sizes.batchSize) }, (_, i) =>
+      seeded.slice(i * sizes.batchSize, (i + 1) * sizes.batchSize),
     );
     const outcomes: Record<string, number> = {};
     const started = performance.now();
@@ -352,11 +354,11 @@ export async function measureRawOrderSql(
     });
     const elapsedMs = performance.now() - started;
     return {
-      orders: ids.length,
+      orders: seeded.length,
       batchSize: sizes.batchSize,
       batchesInFlight: BATCHES_IN_FLIGHT,
       elapsedMs: Math.round(elapsedMs),
-      ordersPerSecond: Math.round((ids.length / elapsedMs) * 1000),
+      ordersPerSecond: Math.round((seeded.length / elapsedMs) * 1000),
       outcomes,
     };
   } finally {

@@ -7,7 +7,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../src/application/ports/order-queue';
-import { orderId } from '../../src/domain/shared/ids';
+import { customerId, orderId, productId } from '../../src/domain/shared/ids';
 import { eventually } from '../support/eventually';
 
 export interface OrderQueueSubject {
@@ -93,6 +93,27 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
         expect([...handlers.handled].sort(byOrderId)).toStrictEqual([...jobs].sort(byOrderId)),
       );
       expect(handlers.deadLetters).toEqual([]);
+    });
+
+    it("delivers a job's parties with it, and a job without parties without", async () => {
+      const jobs = [
+        {
+          ...newJob('PLACE'),
+          parties: {
+            customerId: customerId(randomUUID()),
+            productIds: [productId(randomUUID()), productId(randomUUID())],
+          },
+        },
+        newJob('CANCEL'),
+      ];
+      const handlers = new RecordingHandlers();
+      await consume(handlers);
+
+      await subject.queue.publish(jobs);
+
+      await eventually(() =>
+        expect([...handlers.handled].sort(byOrderId)).toStrictEqual([...jobs].sort(byOrderId)),
+      );
     });
 
     it('never runs more handlers at once than the concurrency', async () => {

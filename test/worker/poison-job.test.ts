@@ -151,8 +151,9 @@ describe.each<QueueDriver>(['bullmq', 'rabbitmq', 'memory'])('a poison job on %s
       deadLettered: 1,
     });
     const job = { kind: 'PLACE', orderId: id };
+    const parties = { customerId: ids.customerId, productIds: [ids.productId] };
     expect(await deadLetters(driver, queueName, svc)).toEqual([
-      { job, attempts: driver === 'bullmq' ? MAX_ATTEMPTS : null },
+      { job: { ...job, parties }, attempts: driver === 'bullmq' ? MAX_ATTEMPTS : null },
     ]);
     expect(logger.lines.filter((line) => line.message === 'order job dead-lettered')).toEqual([
       {

@@ -1,20 +1,42 @@
-import type { OrderJob } from '../../application/ports/order-queue';
-import { orderId } from '../../domain/shared/ids';
+import type { OrderJob, OrderParties } from '../../application/ports/order-queue';
+import { customerId, orderId, productId } from '../../domain/shared/ids';
 
 /** What a broker stores for one publish: the jobs published together travel as one message. */
 export interface OrderJobsPayload {
-  jobs: { kind: OrderJob['kind']; orderId: string }[];
+  jobs: {
+    kind: OrderJob['kind'];
+    orderId: string;
+    customerId?: string;
+    productIds?: string[];
+  }[];
 }
 
 export function toPayload(jobs: readonly OrderJob[]): OrderJobsPayload {
-  return { jobs: jobs.map((job) => ({ kind: job.kind, orderId: job.orderId })) };
+  return {
+    jobs: jobs.map(({ kind, orderId: id, parties }) =>
+      parties
+        ? { kind, orderId: id, customerId: parties.customerId, productIds: [...parties.productIds] }
+        : { kind, orderId: id },
+    ),
+  };
+}
+
+const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** Parties are a hint (the worker checks them against the order), so malformed ones are dropped. */
+function partiesOf(entry: Record<string, unknown>): OrderParties | undefined {
+  const { customerId: customer, productIds: products } = entry;
+  if (!isId(customer) || !Array.isArray(products) || !products.every(isId)) return undefined;
+  return { customerId: customerId(customer), productIds: products.map((id) => productId(id)) };
 }
 
 function toOrderJob(entry: unknown): OrderJob {
   if (typeof entry === 'object' && entry !== null) {
-    const { kind, orderId: id } = entry as Record<string, unknown>;
-    if ((kind === 'PLACE' || kind === 'CANCEL') && typeof id === 'string' && id.length > 0) {
-      return { kind, orderId: orderId(id) };
+    const fields = entry as Record<string, unknown>;
+    const { kind, orderId: id } = fields;
+    if ((kind === 'PLACE' || kind === 'CANCEL') && isId(id)) {
+      const parties = partiesOf(fields);
+      return parties ? { kind, orderId: orderId(id), parties } : { kind, orderId: orderId(id) };
     }
   }
   throw new Error('The message is not an order job');
@@ -22,8 +44,8 @@ function toOrderJob(entry: unknown): OrderJob {
 
 /**
  * A broker hands back whatever was stored, possibly by an older release, which stored one job
- * per message: only a payload whose every entry has a known kind and an order id becomes jobs,
- * anything else is refused whole before a handler sees it.
+ * per message and no parties: only a payload whose every entry has a known kind and an order id
+ * becomes jobs, anything else is refused whole before a handler sees it.
  */
 export function toOrderJobs(payload: unknown): OrderJob[] {
   if (typeof payload === 'object' && payload !== null && 'jobs' in payload) {

@@ -44,6 +44,9 @@ export interface RunningWorker {
   stats(): WorkerStats;
 }
 
+/** What a log line says of a job: which order, not the parties it carries. */
+const named = ({ kind, orderId }: OrderJob) => ({ kind, orderId });
+
 /**
  * Drives the order use cases from the queue. Jobs delivered at the same time are settled in one
  * transaction, and each is acknowledged once it committed. A stock or funds failure is a result
@@ -67,7 +70,10 @@ export async function startOrderWorker(
     } catch (error) {
       counts.failed += 1;
       const level = isTransient(error) ? 'warn' : 'error';
-      logger[level]('order job failed; it will be retried', { ...job, error: String(error) });
+      logger[level]('order job failed; it will be retried', {
+        ...named(job),
+        error: String(error),
+      });
       throw error;
     }
   };
@@ -78,14 +84,14 @@ export async function startOrderWorker(
       // turn a few seconds of outage into refused orders. Left PENDING, it is published again
       // by the re-publisher once the store answers.
       logger.warn('order job dead-lettered on a transient error; left to the re-publisher', {
-        ...job,
+        ...named(job),
         error: String(error),
         deadLettered: counts.deadLettered,
       });
       return;
     }
     logger.error('order job dead-lettered', {
-      ...job,
+      ...named(job),
       error: String(error),
       deadLettered: counts.deadLettered,
     });

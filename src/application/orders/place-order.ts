@@ -9,6 +9,7 @@ import type { OrderRepository } from '../ports/order-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import type { AdmissionControl } from './admission-control';
+import { orderJob } from './order-job';
 import type { PublishAfterCommit } from './publish-after-commit';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -99,9 +100,7 @@ export class PlaceOrder {
   private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
     const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
     await this.publisher.publish(
-      orders.flatMap((order, index) =>
-        refused[index] === null ? [{ kind: 'PLACE' as const, orderId: order.id }] : [],
-      ),
+      orders.flatMap((order, index) => (refused[index] === null ? [orderJob('PLACE', order)] : [])),
       'orders stored but not published; the re-publisher will retry',
     );
     return refused.map((error) => (error ? failed(error) : succeeded(undefined)));

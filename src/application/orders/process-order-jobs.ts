@@ -27,10 +27,7 @@ export class ProcessOrderJobs {
 
   async execute(jobs: readonly OrderJob[]): Promise<void> {
     const changedProducts = await this.uow.run(async (tx): Promise<ProductId[]> => {
-      const rows = await LockedOrderRows.lock(
-        tx,
-        jobs.map((job) => job.orderId),
-      );
+      const rows = await LockedOrderRows.lock(tx, jobs);
       const now = this.clock.now();
       for (const job of jobs) {
         if (job.kind === 'PLACE') this.place(rows, job, now);
@@ -64,6 +61,9 @@ export class ProcessOrderJobs {
   }
 
   private missing(job: OrderJob): void {
-    this.logger.warn('job names an order that does not exist', { ...job });
+    this.logger.warn('job names an order that does not exist', {
+      kind: job.kind,
+      orderId: job.orderId,
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { OrderId } from '../../domain/shared/ids';
 import type { Clock } from '../ports/clock';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
+import { orderJob } from './order-job';
 import type { PublishAfterCommit } from './publish-after-commit';
 
 /**
@@ -50,9 +51,10 @@ export class RequestCancellation {
       return results;
     });
 
-    const requested = [...new Set(ids.filter((_, index) => outcomes[index]?.ok))];
+    const requested = new Map<OrderId, Order>();
+    for (const outcome of outcomes) if (outcome.ok) requested.set(outcome.value.id, outcome.value);
     await this.publisher.publish(
-      requested.map((orderId) => ({ kind: 'CANCEL', orderId })),
+      [...requested.values()].map((order) => orderJob('CANCEL', order)),
       'cancellations stored but not published; the re-publisher will retry',
     );
     return outcomes;

@@ -1,10 +1,21 @@
-import type { OrderId } from '../../domain/shared/ids';
+import type { CustomerId, OrderId, ProductId } from '../../domain/shared/ids';
 
 export type OrderJobKind = 'PLACE' | 'CANCEL';
+
+/**
+ * The customer and products of a job's order, which never change once it is placed: carried so
+ * that a worker can lock them together with the order (see LockedOrderRows).
+ */
+export interface OrderParties {
+  customerId: CustomerId;
+  productIds: readonly ProductId[];
+}
 
 export interface OrderJob {
   kind: OrderJobKind;
   orderId: OrderId;
+  /** Known when the API publishes; absent in re-published work and in older releases' jobs. */
+  parties?: OrderParties;
 }
 
 export interface OrderJobHandlers {

@@ -331,9 +331,10 @@ describe('PlaceOrder under concurrent calls', () => {
     expect([...w.store.tables.orders.keys()].sort()).toEqual(
       [first.order.id, second.order.id].sort(),
     );
+    const parties = { customerId: w.shopper, productIds: [w.widget] };
     expect(published).toEqual([
-      [{ kind: 'PLACE', orderId: first.order.id }],
-      [{ kind: 'PLACE', orderId: second.order.id }],
+      [{ kind: 'PLACE', orderId: first.order.id, parties }],
+      [{ kind: 'PLACE', orderId: second.order.id, parties }],
     ]);
   });
 
@@ -372,7 +373,16 @@ describe('PlaceOrder under concurrent calls', () => {
     expect(others).toEqual([]);
     expect(results.map((result) => result.order.id)).toEqual(Array(10).fill(stored?.id));
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
-    expect(await publishedJobs(w.h.queue)).toEqual([{ kind: 'PLACE', orderId: stored?.id }]);
+    expect(await publishedJobs(w.h.queue)).toEqual([
+      {
+        kind: 'PLACE',
+        orderId: stored?.id,
+        parties: {
+          customerId: stored?.customerId,
+          productIds: stored?.items.map((i) => i.productId),
+        },
+      },
+    ]);
   });
 
   it('keeps a repeated idempotency key out of the batch of its first call', async () => {
@@ -459,7 +469,11 @@ describe('RequestCancellation under concurrent calls', () => {
     expect(once.cancelRequestedAt).not.toBeNull();
     expect(twice.cancelRequestedAt).toEqual(once.cancelRequestedAt);
     expect(orderOf(w, id)?.cancelRequestedAt).toEqual(once.cancelRequestedAt);
-    expect(await publishedJobs(w.h.queue)).toContainEqual({ kind: 'CANCEL', orderId: id });
+    expect(await publishedJobs(w.h.queue)).toContainEqual({
+      kind: 'CANCEL',
+      orderId: id,
+      parties: { customerId: w.shopper, productIds: [w.widget] },
+    });
     expect(transactions.runs).toBe(2);
   });
 });

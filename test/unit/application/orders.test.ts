@@ -60,7 +60,13 @@ describe('order use cases', () => {
     const { order, replayed } = await place();
     expect(replayed).toBe(false);
     expect(await orderOf(order.id)).toMatchObject({ status: 'PENDING', total: null });
-    expect(await publishedJobs(h.queue)).toEqual([{ kind: 'PLACE', orderId: order.id }]);
+    expect(await publishedJobs(h.queue)).toEqual([
+      {
+        kind: 'PLACE',
+        orderId: order.id,
+        parties: { customerId: shopper, productIds: [widget] },
+      },
+    ]);
   });
 
   it('refuses an unknown customer or product before storing anything', async () => {

@@ -1,0 +1,14 @@
+import type { Order } from '../../domain/order/order';
+import type { OrderJob, OrderJobKind } from '../ports/order-queue';
+
+/** The job for an order, carrying what the worker will lock besides it. */
+export function orderJob(kind: OrderJobKind, order: Order): OrderJob {
+  return {
+    kind,
+    orderId: order.id,
+    parties: {
+      customerId: order.customerId,
+      productIds: order.items.map((item) => item.productId),
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { Pool } from 'mysql2/promise';
+import { MemoryProductCache } from '../../../src/adapters/cache/memory/memory-product-cache';
+import {
+  createMysqlPool,
+  parseMysqlUrl,
+} from '../../../src/adapters/persistence/mysql/mysql-connection';
+import { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
+import { MysqlUnitOfWork } from '../../../src/adapters/persistence/mysql/mysql-unit-of-work';
+import { orderJob } from '../../../src/application/orders/order-job';
+import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
+import type { OrderJob } from '../../../src/application/ports/order-queue';
+import type { Order } from '../../../src/domain/order/order';
+import {
+  anOrder,
+  insertCustomer,
+  insertOrders,
+  insertProducts,
+  lineOf,
+} from '../../contracts/store-builders';
+import { ManualClock } from '../../support/fakes';
+import { createTestDatabase, recordQueries, type TestDatabase } from '../../support/mysql';
+import { silentLogger } from '../../support/silent-logger';
+
+/**
+ * The worker's transaction locks an order's customer and products with the order when its job
+ * names them (as every job the API publishes does): two round trips, the locks and then the
+ * writes with the COMMIT, instead of three.
+ */
+describe('the worker transaction on MySQL', () => {
+  let database: TestDatabase;
+  let store: MysqlStore;
+  let pool: Pool;
+  let processJobs: ProcessOrderJobs;
+  let sent: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('worker_round_trips');
+    store = await MysqlStore.connect({ url: database.url, poolSize: 2 });
+    pool = createMysqlPool(parseMysqlUrl(database.url), 2);
+    recordQueries(pool, (sql) => {
+      if (!sql.startsWith('SET SESSION')) sent.push(sql);
+    });
+    const clock = new ManualClock();
+    processJobs = new ProcessOrderJobs(
+      new MysqlUnitOfWork(pool),
+      new MemoryProductCache(1000, clock),
+      clock,
+      silentLogger,
+    );
+  });
+
+  beforeEach(() => {
+    sent = [];
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await pool?.end();
+    await store?.close();
+    await database?.drop();
+  });
+
+  async function twoStoredOrders(): Promise<Order[]> {
+    const products = await insertProducts(store, 2, { price: 100, stock: 10 });
+    const customer = await insertCustomer(store, { balance: 1000 });
+    const orders = await insertOrders(store, [
+      anOrder(customer.id, [lineOf(products[1]!.id, 2), lineOf(products[0]!.id, 1)]),
+      anOrder(customer.id, [lineOf(products[0]!.id, 3)]),
+    ]);
+    sent = [];
+    return orders;
+  }
+
+  const locks = (query: string) =>
+    query.split(';\n').filter((statement) => statement.includes('FOR UPDATE'));
+
+  it('locks orders, products and customers in one round trip when the jobs name them', async () => {
+    const orders = await twoStoredOrders();
+
+    await processJobs.execute(orders.map((order) => orderJob('PLACE', order)));
+
+    expect(sent).toHaveLength(2);
+    expect(locks(sent[0] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
+      'orders',
+      'products',
+      'customers',
+    ]);
+    expect(sent[1]).toMatch(/COMMIT$/);
+    for (const order of orders) {
+      expect((await store.orders.findById(order.id))?.status).toBe('COMPLETED');
+    }
+    expect((await store.customers.findById(orders[0]!.customerId))?.balance).toBe(1000 - 600);
+  });
+
+  it('reads the parties off the locked orders first when a job names none', async () => {
+    const orders = await twoStoredOrders();
+    const jobs: OrderJob[] = orders.map((order) => ({ kind: 'PLACE', orderId: order.id }));
+
+    await processJobs.execute(jobs);
+
+    expect(sent).toHaveLength(3);
+    expect(locks(sent[0] as string)).toHaveLength(1);
+    expect(locks(sent[1] as string)).toHaveLength(2);
+    for (const order of orders) {
+      expect((await store.orders.findById(order.id))?.status).toBe('COMPLETED');
+    }
+  });
+
+  it('still locks and settles what a job forgot to name', async () => {
+    const products = await insertProducts(store, 2, { price: 100, stock: 10 });
+    const customer = await insertCustomer(store, { balance: 1000 });
+    const [first, second] = (await insertOrders(store, [
+      anOrder(customer.id, [lineOf(products[0]!.id, 1)]),
+      anOrder(customer.id, [lineOf(products[1]!.id, 2)]),
+    ])) as [Order, Order];
+    sent = [];
+
+    await processJobs.execute([
+      orderJob('PLACE', first),
+      { ...orderJob('PLACE', second), parties: { customerId: customer.id, productIds: [] } },
+    ]);
+
+    expect(sent).toHaveLength(3);
+    expect(locks(sent[1] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
+      'products',
+    ]);
+    expect((await store.products.findById(products[0]!.id))?.stock).toBe(9);
+    expect((await store.products.findById(products[1]!.id))?.stock).toBe(8);
+    expect((await store.customers.findById(customer.id))?.balance).toBe(1000 - 300);
+  });
+});

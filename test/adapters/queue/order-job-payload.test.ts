@@ -1,0 +1,43 @@
+import { toOrderJobs, toPayload } from '../../../src/adapters/queue/order-job-payload';
+import type { OrderJob } from '../../../src/application/ports/order-queue';
+import { customerId, orderId, productId } from '../../../src/domain/shared/ids';
+
+const placed: OrderJob = {
+  kind: 'PLACE',
+  orderId: orderId('order-1'),
+  parties: { customerId: customerId('customer-1'), productIds: [productId('product-1')] },
+};
+
+describe('order job payload', () => {
+  it('carries a job with its parties and one without through JSON unchanged', () => {
+    const jobs: OrderJob[] = [placed, { kind: 'CANCEL', orderId: orderId('order-2') }];
+
+    expect(toOrderJobs(JSON.parse(JSON.stringify(toPayload(jobs))))).toStrictEqual(jobs);
+  });
+
+  it("reads an older release's jobs, which have no parties", () => {
+    expect(toOrderJobs({ kind: 'CANCEL', orderId: 'order-3' })).toStrictEqual([
+      { kind: 'CANCEL', orderId: 'order-3' },
+    ]);
+    expect(toOrderJobs({ jobs: [{ kind: 'PLACE', orderId: 'order-4' }] })).toStrictEqual([
+      { kind: 'PLACE', orderId: 'order-4' },
+    ]);
+  });
+
+  it.each([
+    ['no customer', { productIds: ['product-1'] }],
+    ['an empty customer', { customerId: '', productIds: ['product-1'] }],
+    ['products that are not a list', { customerId: 'customer-1', productIds: 'product-1' }],
+    ['a product that is not an id', { customerId: 'customer-1', productIds: ['product-1', 7] }],
+  ])('keeps the job but drops parties with %s', (_, parties) => {
+    expect(
+      toOrderJobs({ jobs: [{ kind: 'PLACE', orderId: 'order-5', ...parties }] }),
+    ).toStrictEqual([{ kind: 'PLACE', orderId: 'order-5' }]);
+  });
+
+  it('still refuses a message that holds no order job', () => {
+    expect(() => toOrderJobs({ jobs: [{ kind: 'PLACE', customerId: 'customer-1' }] })).toThrow(
+      'The message is not an order job',
+    );
+  });
+});
