@@ -123,7 +123,13 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
       // copies while this one is held).
       const jobId = await eventually(async () => {
         const jobs = await queue.getJobs(['waiting']);
-        expect(jobs.map((job) => job.data)).toEqual([{ jobs: [{ kind: 'PLACE', orderId: id }] }]);
+        expect(jobs.map((job) => job.data)).toEqual([
+          {
+            jobs: [
+              { kind: 'PLACE', orderId: id, customerId: customer.id, productIds: [product.id] },
+            ],
+          },
+        ]);
         return jobs[0]?.id ?? '';
       });
       await stallTwice(rig, queue, jobId, product.id);

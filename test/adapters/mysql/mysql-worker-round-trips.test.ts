@@ -106,6 +106,19 @@ describe('the worker transaction on MySQL', () => {
     }
   });
 
+  it('locks orders first when any job of the batch names no parties', async () => {
+    const orders = await twoStoredOrders();
+    const [first, second] = orders as [Order, Order];
+
+    await processJobs.execute([orderJob('PLACE', first), { kind: 'PLACE', orderId: second.id }]);
+
+    expect(sent).toHaveLength(3);
+    expect(locks(sent[0] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual(['orders']);
+    for (const order of orders) {
+      expect((await store.orders.findById(order.id))?.status).toBe('COMPLETED');
+    }
+  });
+
   it('still locks and settles what a job forgot to name', async () => {
     const products = await insertProducts(store, 2, { price: 100, stock: 10 });
     const customer = await insertCustomer(store, { balance: 1000 });
