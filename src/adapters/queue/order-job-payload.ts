@@ -24,7 +24,7 @@ export function toPayload(jobs: readonly OrderJob[]): OrderJobsPayload {
 const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** Parties are a hint (the worker checks them against the order), so malformed ones are dropped. */
-function partiesOf(entry: Record<string, unknown>): OrderParties | undefined {
+function readParties(entry: Record<string, unknown>): OrderParties | undefined {
   const { customerId: customer, productIds: products } = entry;
   if (!isId(customer) || !Array.isArray(products) || !products.every(isId)) return undefined;
   return { customerId: customerId(customer), productIds: products.map((id) => productId(id)) };
@@ -35,7 +35,7 @@ function toOrderJob(entry: unknown): OrderJob {
     const fields = entry as Record<string, unknown>;
     const { kind, orderId: id } = fields;
     if ((kind === 'PLACE' || kind === 'CANCEL') && isId(id)) {
-      const parties = partiesOf(fields);
+      const parties = readParties(fields);
       return parties ? { kind, orderId: orderId(id), parties } : { kind, orderId: orderId(id) };
     }
   }

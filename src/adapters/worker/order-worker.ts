@@ -1,5 +1,6 @@
 import { isTransient } from '../../application/errors';
 import type { FailDeadLetteredOrder } from '../../application/orders/fail-dead-lettered-order';
+import { describeJob } from '../../application/orders/order-job';
 import type { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
@@ -44,9 +45,6 @@ export interface RunningWorker {
   stats(): WorkerStats;
 }
 
-/** What a log line says of a job: which order, not the parties it carries. */
-const named = ({ kind, orderId }: OrderJob) => ({ kind, orderId });
-
 /**
  * Drives the order use cases from the queue. Jobs delivered at the same time are settled in one
  * transaction, and each is acknowledged once it committed. A stock or funds failure is a result
@@ -71,7 +69,7 @@ export async function startOrderWorker(
       counts.failed += 1;
       const level = isTransient(error) ? 'warn' : 'error';
       logger[level]('order job failed; it will be retried', {
-        ...named(job),
+        ...describeJob(job),
         error: String(error),
       });
       throw error;
@@ -84,14 +82,14 @@ export async function startOrderWorker(
       // turn a few seconds of outage into refused orders. Left PENDING, it is published again
       // by the re-publisher once the store answers.
       logger.warn('order job dead-lettered on a transient error; left to the re-publisher', {
-        ...named(job),
+        ...describeJob(job),
         error: String(error),
         deadLettered: counts.deadLettered,
       });
       return;
     }
     logger.error('order job dead-lettered', {
-      ...named(job),
+      ...describeJob(job),
       error: String(error),
       deadLettered: counts.deadLettered,
     });

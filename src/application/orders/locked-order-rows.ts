@@ -28,7 +28,8 @@ function mayMoveStockOrMoney(order: Order): boolean {
  *
  * The one global lock order: order rows, then their products, then their customers, each in
  * ascending id order. Every transaction that moves stock or money takes its locks this way, so
- * two of them wait for each other instead of deadlocking. Products and customers are asked for
+ * two of them wait for each other instead of deadlocking; the one exception is a job that names
+ * its order's parties wrongly (see lock). Products and customers are asked for
  * together, in that order, so that a store may fetch both in one round trip.
  */
 export class LockedOrderRows {
@@ -52,13 +53,13 @@ export class LockedOrderRows {
    */
   static async lock(tx: Transaction, jobs: readonly OrderJob[]): Promise<LockedOrderRows> {
     const ids = jobs.map((job) => job.orderId);
-    const named = jobs.flatMap((job) => (job.parties ? [job.parties] : []));
+    const namedParties = jobs.flatMap((job) => (job.parties ? [job.parties] : []));
     const [orders, products, customers] =
-      named.length === jobs.length
+      namedParties.length === jobs.length
         ? await Promise.all([
             tx.orders.lockMany(ids),
-            tx.products.lockMany(named.flatMap((parties) => parties.productIds)),
-            tx.customers.lockMany(named.map((parties) => parties.customerId)),
+            tx.products.lockMany(namedParties.flatMap((parties) => parties.productIds)),
+            tx.customers.lockMany(namedParties.map((parties) => parties.customerId)),
           ])
         : [await tx.orders.lockMany(ids), [], []];
     const rows = new LockedOrderRows(

@@ -8,6 +8,7 @@ import type { OrderJob } from '../ports/order-queue';
 import type { ProductCache } from '../ports/product-cache';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { LockedOrderRows } from './locked-order-rows';
+import { describeJob } from './order-job';
 
 /**
  * The worker's work: settles PLACE jobs (stock and wallet checked, then everything applied or
@@ -61,9 +62,6 @@ export class ProcessOrderJobs {
   }
 
   private missing(job: OrderJob): void {
-    this.logger.warn('job names an order that does not exist', {
-      kind: job.kind,
-      orderId: job.orderId,
-    });
+    this.logger.warn('job names an order that does not exist', describeJob(job));
   }
 }

@@ -1,9 +1,4 @@
-import type { Pool } from 'mysql2/promise';
-import {
-  createMysqlPool,
-  parseMysqlUrl,
-} from '../../../src/adapters/persistence/mysql/mysql-connection';
-import { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
+import type { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
 import { MysqlUnitOfWork } from '../../../src/adapters/persistence/mysql/mysql-unit-of-work';
 import { ConcurrencyConflictError } from '../../../src/application/errors';
 import type { Order } from '../../../src/domain/order/order';
@@ -15,7 +10,7 @@ import {
   insertProducts,
   lineOf,
 } from '../../contracts/store-builders';
-import { createTestDatabase, recordQueries, type TestDatabase } from '../../support/mysql';
+import { recordedMysql, type RecordedMysql } from '../../support/recorded-mysql';
 
 const ITEM_WRITE = /UPDATE order_items/;
 
@@ -25,30 +20,19 @@ const ITEM_WRITE = /UPDATE order_items/;
  * statements and what is stored.
  */
 describe('MysqlOrderRepository.updateMany item prices', () => {
-  let database: TestDatabase;
+  let db: RecordedMysql;
   let store: MysqlStore;
-  let pool: Pool;
   let uow: MysqlUnitOfWork;
-  let sent: string[];
 
   beforeAll(async () => {
-    database = await createTestDatabase('price_writes');
-    store = await MysqlStore.connect({ url: database.url, poolSize: 2 });
-    pool = createMysqlPool(parseMysqlUrl(database.url), 2);
-    recordQueries(pool, (sql) => sent.push(sql));
-    uow = new MysqlUnitOfWork(pool);
+    db = await recordedMysql('price_writes');
+    store = db.store;
+    uow = new MysqlUnitOfWork(db.pool);
   });
 
-  beforeEach(() => {
-    sent = [];
-  });
+  beforeEach(() => db.clear());
 
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await pool?.end();
-    await store?.close();
-    await database?.drop();
-  });
+  afterAll(() => db?.close());
 
   async function aStoredOrder(overrides: Partial<Order> = {}): Promise<Order> {
     const products = await insertProducts(store, 2);
@@ -60,7 +44,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
         overrides,
       ),
     ]);
-    sent = [];
+    db.clear();
     return order as Order;
   }
 
@@ -80,7 +64,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
       ]);
     });
 
-    expect(sent.join('\n')).not.toMatch(ITEM_WRITE);
+    expect(db.sent.join('\n')).not.toMatch(ITEM_WRITE);
     expect(await store.orders.findById(order.id)).toStrictEqual(cancelled);
   });
 
@@ -95,7 +79,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
       ]);
     });
 
-    expect(sent.join('\n')).toMatch(ITEM_WRITE);
+    expect(db.sent.join('\n')).toMatch(ITEM_WRITE);
     expect(await store.orders.findById(order.id)).toStrictEqual(completed);
   });
 
@@ -110,7 +94,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
       await tx.orders.updateMany([priced(completed, 800)]);
     });
 
-    expect(sent.join('\n').match(new RegExp(ITEM_WRITE, 'g'))).toHaveLength(2);
+    expect(db.sent.join('\n').match(new RegExp(ITEM_WRITE, 'g'))).toHaveLength(2);
     expect(await store.orders.findById(order.id)).toStrictEqual({
       ...priced(order, 800),
       status: 'COMPLETED',
@@ -130,7 +114,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
       });
     });
 
-    expect(sent.join('\n')).not.toMatch(ITEM_WRITE);
+    expect(db.sent.join('\n')).not.toMatch(ITEM_WRITE);
     expect(await store.orders.findById(order.id)).toStrictEqual(failed);
   });
 
@@ -140,7 +124,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
 
     await uow.run(async (tx) => {
       attempts += 1;
-      sent = [];
+      db.clear();
       if (attempts === 1) {
         const [locked] = await tx.orders.lockMany([order.id]);
         await tx.orders.updateMany([priced(locked as Order, 700)]);
@@ -153,7 +137,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
     });
 
     expect(attempts).toBe(2);
-    expect(sent.join('\n')).toMatch(ITEM_WRITE);
+    expect(db.sent.join('\n')).toMatch(ITEM_WRITE);
     expect(await store.orders.findById(order.id)).toStrictEqual(priced(order, 700));
   });
 
@@ -163,7 +147,7 @@ describe('MysqlOrderRepository.updateMany item prices', () => {
 
     await uow.run((tx) => tx.orders.updateMany([completed]));
 
-    expect(sent.join('\n')).toMatch(ITEM_WRITE);
+    expect(db.sent.join('\n')).toMatch(ITEM_WRITE);
     expect(await store.orders.findById(order.id)).toStrictEqual(completed);
   });
 });

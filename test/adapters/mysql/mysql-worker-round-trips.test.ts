@@ -1,10 +1,5 @@
-import type { Pool } from 'mysql2/promise';
 import { MemoryProductCache } from '../../../src/adapters/cache/memory/memory-product-cache';
-import {
-  createMysqlPool,
-  parseMysqlUrl,
-} from '../../../src/adapters/persistence/mysql/mysql-connection';
-import { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
+import type { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
 import { MysqlUnitOfWork } from '../../../src/adapters/persistence/mysql/mysql-unit-of-work';
 import { orderJob } from '../../../src/application/orders/order-job';
 import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
@@ -18,7 +13,7 @@ import {
   lineOf,
 } from '../../contracts/store-builders';
 import { ManualClock } from '../../support/fakes';
-import { createTestDatabase, recordQueries, type TestDatabase } from '../../support/mysql';
+import { recordedMysql, type RecordedMysql } from '../../support/recorded-mysql';
 import { silentLogger } from '../../support/silent-logger';
 
 /**
@@ -27,38 +22,25 @@ import { silentLogger } from '../../support/silent-logger';
  * writes with the COMMIT, instead of three.
  */
 describe('the worker transaction on MySQL', () => {
-  let database: TestDatabase;
+  let db: RecordedMysql;
   let store: MysqlStore;
-  let pool: Pool;
   let processJobs: ProcessOrderJobs;
-  let sent: string[];
 
   beforeAll(async () => {
-    database = await createTestDatabase('worker_round_trips');
-    store = await MysqlStore.connect({ url: database.url, poolSize: 2 });
-    pool = createMysqlPool(parseMysqlUrl(database.url), 2);
-    recordQueries(pool, (sql) => {
-      if (!sql.startsWith('SET SESSION')) sent.push(sql);
-    });
+    db = await recordedMysql('worker_round_trips');
+    store = db.store;
     const clock = new ManualClock();
     processJobs = new ProcessOrderJobs(
-      new MysqlUnitOfWork(pool),
+      new MysqlUnitOfWork(db.pool),
       new MemoryProductCache(1000, clock),
       clock,
       silentLogger,
     );
   });
 
-  beforeEach(() => {
-    sent = [];
-  });
+  beforeEach(() => db.clear());
 
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await pool?.end();
-    await store?.close();
-    await database?.drop();
-  });
+  afterAll(() => db?.close());
 
   async function twoStoredOrders(): Promise<Order[]> {
     const products = await insertProducts(store, 2, { price: 100, stock: 10 });
@@ -67,7 +49,7 @@ describe('the worker transaction on MySQL', () => {
       anOrder(customer.id, [lineOf(products[1]!.id, 2), lineOf(products[0]!.id, 1)]),
       anOrder(customer.id, [lineOf(products[0]!.id, 3)]),
     ]);
-    sent = [];
+    db.clear();
     return orders;
   }
 
@@ -79,13 +61,13 @@ describe('the worker transaction on MySQL', () => {
 
     await processJobs.execute(orders.map((order) => orderJob('PLACE', order)));
 
-    expect(sent).toHaveLength(2);
-    expect(locks(sent[0] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
+    expect(db.sent).toHaveLength(2);
+    expect(locks(db.sent[0] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
       'orders',
       'products',
       'customers',
     ]);
-    expect(sent[1]).toMatch(/COMMIT$/);
+    expect(db.sent[1]).toMatch(/COMMIT$/);
     for (const order of orders) {
       expect((await store.orders.findById(order.id))?.status).toBe('COMPLETED');
     }
@@ -98,9 +80,9 @@ describe('the worker transaction on MySQL', () => {
 
     await processJobs.execute(jobs);
 
-    expect(sent).toHaveLength(3);
-    expect(locks(sent[0] as string)).toHaveLength(1);
-    expect(locks(sent[1] as string)).toHaveLength(2);
+    expect(db.sent).toHaveLength(3);
+    expect(locks(db.sent[0] as string)).toHaveLength(1);
+    expect(locks(db.sent[1] as string)).toHaveLength(2);
     for (const order of orders) {
       expect((await store.orders.findById(order.id))?.status).toBe('COMPLETED');
     }
@@ -112,8 +94,10 @@ describe('the worker transaction on MySQL', () => {
 
     await processJobs.execute([orderJob('PLACE', first), { kind: 'PLACE', orderId: second.id }]);
 
-    expect(sent).toHaveLength(3);
-    expect(locks(sent[0] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual(['orders']);
+    expect(db.sent).toHaveLength(3);
+    expect(locks(db.sent[0] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
+      'orders',
+    ]);
     for (const order of orders) {
       expect((await store.orders.findById(order.id))?.status).toBe('COMPLETED');
     }
@@ -126,15 +110,15 @@ describe('the worker transaction on MySQL', () => {
       anOrder(customer.id, [lineOf(products[0]!.id, 1)]),
       anOrder(customer.id, [lineOf(products[1]!.id, 2)]),
     ])) as [Order, Order];
-    sent = [];
+    db.clear();
 
     await processJobs.execute([
       orderJob('PLACE', first),
       { ...orderJob('PLACE', second), parties: { customerId: customer.id, productIds: [] } },
     ]);
 
-    expect(sent).toHaveLength(3);
-    expect(locks(sent[1] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
+    expect(db.sent).toHaveLength(3);
+    expect(locks(db.sent[1] as string).map((sql) => sql.match(/FROM (\w+)/)?.[1])).toEqual([
       'products',
     ]);
     expect((await store.products.findById(products[0]!.id))?.stock).toBe(9);
