@@ -1,5 +1,5 @@
 import {
-  MAX_PUBLISHES_UNDER_WAY,
+  MAX_JOBS_UNDER_WAY,
   PublishAfterCommit,
 } from '../../../src/application/orders/publish-after-commit';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
@@ -73,17 +73,28 @@ describe('PublishAfterCommit', () => {
     expect(logger.lines).toEqual([]);
   });
 
-  it('makes the caller wait once too many publishes are unconfirmed, until one is', async () => {
-    for (let i = 0; i < MAX_PUBLISHES_UNDER_WAY; i += 1) {
-      await publisher.publish([job(`a${i}`)], 'not published');
+  it('makes the caller wait once too many jobs are unconfirmed, until enough of them are', async () => {
+    const manyJobs = (prefix: string, count: number): OrderJob[] =>
+      Array.from({ length: count }, (_, i) => job(`${prefix}${i}`));
+    await publisher.publish(manyJobs('a', MAX_JOBS_UNDER_WAY - 1), 'not published');
+    await publisher.publish([job('b')], 'not published');
+
+    const oneTooMany = publisher.publish(manyJobs('c', 2), 'not published');
+
+    expect(broker.published).toHaveLength(3);
+    expect(await settlesSoon(oneTooMany)).toBe(false);
+    broker.confirm(1);
+    expect(await settlesSoon(oneTooMany)).toBe(false);
+    broker.confirm(0);
+    expect(await settlesSoon(oneTooMany)).toBe(true);
+  });
+
+  it('lets many small publishes go on unconfirmed while their jobs stay under the bound', async () => {
+    for (let i = 0; i < 64; i += 1) {
+      expect(await settlesSoon(publisher.publish([job(`a${i}`)], 'not published'))).toBe(true);
     }
 
-    const oneTooMany = publisher.publish([job('b')], 'not published');
-
-    expect(broker.published).toHaveLength(MAX_PUBLISHES_UNDER_WAY + 1);
-    expect(await settlesSoon(oneTooMany)).toBe(false);
-    broker.confirm(3);
-    expect(await settlesSoon(oneTooMany)).toBe(true);
+    expect(broker.published).toHaveLength(64);
   });
 
   it('is settled only once the publishes started while it waited are confirmed too', async () => {
