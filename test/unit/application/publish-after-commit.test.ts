@@ -1,5 +1,6 @@
 import {
   MAX_JOBS_UNDER_WAY,
+  MAX_PUBLISHES_IN_FLIGHT,
   PublishAfterCommit,
 } from '../../../src/application/orders/publish-after-commit';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
@@ -38,6 +39,11 @@ async function settlesSoon(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
+const MAX_JOBS_PER_PUBLISH = 100;
+
+const jobs = (prefix: string, count: number): OrderJob[] =>
+  Array.from({ length: count }, (_, i) => job(`${prefix}${i}`));
+
 describe('PublishAfterCommit', () => {
   let broker: ManualBroker;
   let logger: RecordingLogger;
@@ -46,8 +52,23 @@ describe('PublishAfterCommit', () => {
   beforeEach(() => {
     broker = new ManualBroker();
     logger = new RecordingLogger();
-    publisher = new PublishAfterCommit(broker as unknown as OrderQueue, logger);
+    publisher = new PublishAfterCommit(
+      broker as unknown as OrderQueue,
+      logger,
+      MAX_JOBS_PER_PUBLISH,
+    );
   });
+
+  /** Fills every publish slot with an unconfirmed publish of one job. */
+  async function fillSlots(): Promise<void> {
+    for (let i = 0; i < MAX_PUBLISHES_IN_FLIGHT; i += 1) {
+      await publisher.publish([job(`slot${i}`)], 'not published');
+    }
+  }
+
+  function confirmSlots(): void {
+    for (let i = 0; i < MAX_PUBLISHES_IN_FLIGHT; i += 1) broker.confirm(i);
+  }
 
   it('hands the jobs to the broker at once and returns without waiting for its confirmation', () => {
     void publisher.publish([job('a'), job('b')], 'not published');
@@ -73,45 +94,72 @@ describe('PublishAfterCommit', () => {
     expect(logger.lines).toEqual([]);
   });
 
+  it('sends the jobs handed on while every slot is taken together, once one is confirmed', async () => {
+    await fillSlots();
+
+    expect(await settlesSoon(publisher.publish([job('a')], 'not published'))).toBe(true);
+    expect(await settlesSoon(publisher.publish([job('b'), job('c')], 'not published'))).toBe(true);
+    expect(broker.published).toHaveLength(MAX_PUBLISHES_IN_FLIGHT);
+
+    broker.confirm(0);
+    await settlesSoon(Promise.resolve());
+    expect(broker.published).toHaveLength(MAX_PUBLISHES_IN_FLIGHT + 1);
+    expect(broker.published.at(-1)).toEqual([job('a'), job('b'), job('c')]);
+  });
+
+  it('puts no more jobs in one publish than it may hold; the rest go in the next', async () => {
+    await fillSlots();
+    void publisher.publish(jobs('a', 60), 'not published');
+    void publisher.publish(jobs('b', 30), 'not published');
+    void publisher.publish(jobs('c', 20), 'not published');
+
+    confirmSlots();
+    await settlesSoon(Promise.resolve());
+    broker.confirm(MAX_PUBLISHES_IN_FLIGHT);
+    await settlesSoon(Promise.resolve());
+
+    expect(broker.published.slice(MAX_PUBLISHES_IN_FLIGHT)).toEqual([
+      [...jobs('a', 60), ...jobs('b', 30)],
+      jobs('c', 20),
+    ]);
+  });
+
   it('makes the caller wait once too many jobs are unconfirmed, until enough of them are', async () => {
-    const manyJobs = (prefix: string, count: number): OrderJob[] =>
-      Array.from({ length: count }, (_, i) => job(`${prefix}${i}`));
-    await publisher.publish(manyJobs('a', MAX_JOBS_UNDER_WAY - 1), 'not published');
-    await publisher.publish([job('b')], 'not published');
+    const parts = Math.ceil(MAX_JOBS_UNDER_WAY / MAX_JOBS_PER_PUBLISH);
+    for (let i = 0; i < parts; i += 1) {
+      const size = Math.min(MAX_JOBS_PER_PUBLISH, MAX_JOBS_UNDER_WAY - i * MAX_JOBS_PER_PUBLISH);
+      expect(await settlesSoon(publisher.publish(jobs(`a${i}-`, size), 'not published'))).toBe(
+        true,
+      );
+    }
 
-    const oneTooMany = publisher.publish(manyJobs('c', 2), 'not published');
+    const oneTooMany = publisher.publish([job('b')], 'not published');
 
-    expect(broker.published).toHaveLength(3);
-    expect(await settlesSoon(oneTooMany)).toBe(false);
-    broker.confirm(1);
     expect(await settlesSoon(oneTooMany)).toBe(false);
     broker.confirm(0);
     expect(await settlesSoon(oneTooMany)).toBe(true);
   });
 
-  it('lets many small publishes go on unconfirmed while their jobs stay under the bound', async () => {
-    for (let i = 0; i < 64; i += 1) {
-      expect(await settlesSoon(publisher.publish([job(`a${i}`)], 'not published'))).toBe(true);
-    }
-
-    expect(broker.published).toHaveLength(64);
-  });
-
-  it('is settled only once the publishes started while it waited are confirmed too', async () => {
+  it('is settled only once the jobs handed on while it waited are confirmed too', async () => {
+    await fillSlots();
     void publisher.publish([job('a')], 'not published');
     const settled = publisher.settled();
-    void publisher.publish([job('b')], 'not published');
 
-    broker.confirm(0);
+    confirmSlots();
     expect(await settlesSoon(settled)).toBe(false);
-    broker.confirm(1);
+    expect(broker.published.at(-1)).toEqual([job('a')]);
+    broker.confirm(MAX_PUBLISHES_IN_FLIGHT);
     expect(await settlesSoon(settled)).toBe(true);
   });
 
-  it('logs a refused publish with its order ids, for the re-publisher to cover', async () => {
+  it('logs a refused publish with the order ids and the warning of each caller in it', async () => {
+    await fillSlots();
     void publisher.publish([job('a'), job('b')], 'orders stored but not published');
+    void publisher.publish([job('c')], 'cancellations stored but not published');
 
-    broker.refuse(0, new Error('broker down'));
+    confirmSlots();
+    await settlesSoon(Promise.resolve());
+    broker.refuse(MAX_PUBLISHES_IN_FLIGHT, new Error('broker down'));
     await publisher.settled();
 
     expect(logger.lines).toEqual([
@@ -119,6 +167,11 @@ describe('PublishAfterCommit', () => {
         level: 'warn',
         message: 'orders stored but not published',
         fields: { orderIds: ['a', 'b'], error: 'Error: broker down' },
+      },
+      {
+        level: 'warn',
+        message: 'cancellations stored but not published',
+        fields: { orderIds: ['c'], error: 'Error: broker down' },
       },
     ]);
   });
