@@ -207,6 +207,8 @@ describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])(
       // The API may have sent several of its jobs in one message.
       await api.container.get(PublishAfterCommit).settled();
       const published = await api.queue.depth();
+      expect(published).toBeGreaterThanOrEqual(1);
+      expect(published).toBeLessThanOrEqual(orderIds.length);
       await publishCopies(
         api,
         orderIds.map((id) => ({ kind: 'PLACE', orderId: orderId(id) })),

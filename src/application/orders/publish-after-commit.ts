@@ -5,22 +5,28 @@ import type { OrderJob, OrderQueue } from '../ports/order-queue';
  * Jobs beyond this many, committed but not yet confirmed by the broker, make the caller wait: a
  * broker that confirms slowly then slows the callers down instead of piling up unconfirmed jobs
  * (which the queue's depth, read by back-pressure, does not count yet). Half a second of work at
- * 1,000 orders and 1,000 cancellations a second. (A bound of 8 publishes, of a few jobs each, was
- * met at every turn on RabbitMQ, which confirms durable messages tens of milliseconds apart under
- * load, and held the API's batches up.)
+ * 1,000 orders and 1,000 cancellations a second; RabbitMQ confirms durable messages tens of
+ * milliseconds apart under load.
  */
 export const MAX_JOBS_UNDER_WAY = 1_000;
 
 /**
- * Publishes sent and not yet confirmed. The jobs committed meanwhile go together in the next one:
- * the broker and the worker pay per message, so under load fewer, fuller messages cost less, and a
- * job waits at most about one confirmation before it is sent.
+ * At most this many publishes are sent and not yet confirmed; the jobs handed on meanwhile go
+ * together in the next one. The broker and the worker pay per message, so under load fewer,
+ * fuller messages cost less.
  */
 export const MAX_PUBLISHES_IN_FLIGHT = 2;
 
-interface Part {
+/**
+ * The most jobs one publish holds: the publishes in flight can then carry every job under way, so
+ * a job waits about one confirmation at most before it is sent.
+ */
+export const MAX_JOBS_PER_PUBLISH = MAX_JOBS_UNDER_WAY / MAX_PUBLISHES_IN_FLIGHT;
+
+/** The jobs of one call, published whole. */
+interface Handover {
   jobs: readonly OrderJob[];
-  /** Logged with the part's order ids when its publish is refused. */
+  /** Logged with the order ids when their publish is refused. */
   warning: string;
 }
 
@@ -32,19 +38,18 @@ interface Part {
  */
 export class PublishAfterCommit {
   private readonly inFlight = new Set<Promise<void>>();
-  private waiting: Part[] = [];
+  private readonly waiting: Handover[] = [];
   private jobsUnderWay = 0;
 
-  /** `maxJobsPerPublish`: the most jobs sent together; no caller hands over more at once. */
   constructor(
     private readonly queue: OrderQueue,
     private readonly logger: Logger,
-    private readonly maxJobsPerPublish: number,
   ) {}
 
   /**
    * Hands the jobs on and resolves at once, or, when too many jobs are under way, once enough of
-   * them were confirmed. `warning` is logged, with the order ids, when the broker refuses them.
+   * them were confirmed or refused. `warning` is logged, with the order ids, when the broker
+   * refuses them.
    */
   async publish(jobs: readonly OrderJob[], warning: string): Promise<void> {
     if (jobs.length === 0) return;
@@ -61,14 +66,16 @@ export class PublishAfterCommit {
 
   private sendWaiting(): void {
     while (this.inFlight.size < MAX_PUBLISHES_IN_FLIGHT && this.waiting.length > 0) {
-      const parts = this.takeWaiting();
-      const jobs = parts.flatMap((part) => part.jobs);
-      const publishing: Promise<void> = this.queue
-        .publish(jobs)
+      const handovers = this.takeWaiting();
+      const jobs = handovers.flatMap((handover) => handover.jobs);
+      // An adapter that throws instead of rejecting is refused like the others.
+      const publishing: Promise<void> = new Promise<void>((resolve) =>
+        resolve(this.queue.publish(jobs)),
+      )
         .catch((error: unknown) => {
-          for (const part of parts) {
-            this.logger.warn(part.warning, {
-              orderIds: part.jobs.map((job) => job.orderId),
+          for (const { jobs: refused, warning } of handovers) {
+            this.logger.warn(warning, {
+              orderIds: refused.map((job) => job.orderId),
               error: String(error),
             });
           }
@@ -82,13 +89,13 @@ export class PublishAfterCommit {
     }
   }
 
-  /** The oldest waiting parts that fit in one publish; always at least one. */
-  private takeWaiting(): Part[] {
+  /** The oldest waiting handovers that fit in one publish together; always at least one. */
+  private takeWaiting(): Handover[] {
     let count = 0;
     let taken = 0;
-    for (const part of this.waiting) {
-      if (taken > 0 && count + part.jobs.length > this.maxJobsPerPublish) break;
-      count += part.jobs.length;
+    for (const { jobs } of this.waiting) {
+      if (taken > 0 && count + jobs.length > MAX_JOBS_PER_PUBLISH) break;
+      count += jobs.length;
       taken += 1;
     }
     return this.waiting.splice(0, taken);

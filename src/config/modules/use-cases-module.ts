@@ -3,7 +3,6 @@ import type { Clock } from '../../application/ports/clock';
 import type { IdGenerator } from '../../application/ports/id-generator';
 import type { UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OrderQueue } from '../../application/ports/order-queue';
-import type { Logger } from '../../application/ports/logger';
 import type { OrderRepository } from '../../application/ports/order-repository';
 import { CreateCustomer } from '../../application/customers/create-customer';
 import { DepositFunds } from '../../application/customers/deposit-funds';
@@ -58,12 +57,7 @@ export function bindUseCases(container: Container, config: AppConfig): void {
       (queue: OrderQueue, clock: Clock) => new AdmissionControl(queue, clock, config.admission),
       [T.OrderQueue, T.Clock],
     );
-  bind(
-    PublishAfterCommit,
-    (queue: OrderQueue, logger: Logger) =>
-      new PublishAfterCommit(queue, logger, config.apiBatching.maxSize),
-    [T.OrderQueue, T.Logger],
-  );
+  bind(PublishAfterCommit, (...a) => new PublishAfterCommit(...a), [T.OrderQueue, T.Logger]);
   container
     .bind(PlaceOrder)
     .toResolvedValue(

@@ -268,7 +268,7 @@ describe('PlaceOrder under concurrent calls', () => {
     placeOrder = new PlaceOrder(
       countingInserts(w.store.unitOfWork, inserts),
       w.store.orders,
-      new PublishAfterCommit(w.h.queue, silentLogger, 100),
+      new PublishAfterCommit(w.h.queue, silentLogger),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
@@ -316,7 +316,7 @@ describe('PlaceOrder under concurrent calls', () => {
     const unconfirmed = new PlaceOrder(
       w.store.unitOfWork,
       w.store.orders,
-      new PublishAfterCommit(unconfirming, silentLogger, 100),
+      new PublishAfterCommit(unconfirming, silentLogger),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
@@ -408,7 +408,7 @@ describe('RequestCancellation under concurrent calls', () => {
     transactions = { runs: 0 };
     requestCancellation = new RequestCancellation(
       countingRuns(w.store.unitOfWork, transactions),
-      new PublishAfterCommit(w.h.queue, silentLogger, 100),
+      new PublishAfterCommit(w.h.queue, silentLogger),
       w.h.clock,
       { maxSize: 100, maxInFlight: 1 },
     );

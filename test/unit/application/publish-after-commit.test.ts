@@ -1,4 +1,5 @@
 import {
+  MAX_JOBS_PER_PUBLISH,
   MAX_JOBS_UNDER_WAY,
   MAX_PUBLISHES_IN_FLIGHT,
   PublishAfterCommit,
@@ -39,10 +40,11 @@ async function settlesSoon(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
-const MAX_JOBS_PER_PUBLISH = 100;
-
 const jobs = (prefix: string, count: number): OrderJob[] =>
   Array.from({ length: count }, (_, i) => job(`${prefix}${i}`));
+
+/** Lets every promise continuation that is ready run. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PublishAfterCommit', () => {
   let broker: ManualBroker;
@@ -52,14 +54,10 @@ describe('PublishAfterCommit', () => {
   beforeEach(() => {
     broker = new ManualBroker();
     logger = new RecordingLogger();
-    publisher = new PublishAfterCommit(
-      broker as unknown as OrderQueue,
-      logger,
-      MAX_JOBS_PER_PUBLISH,
-    );
+    publisher = new PublishAfterCommit(broker as unknown as OrderQueue, logger);
   });
 
-  /** Fills every publish slot with an unconfirmed publish of one job. */
+  /** Takes every publish slot with an unconfirmed publish of one job. */
   async function fillSlots(): Promise<void> {
     for (let i = 0; i < MAX_PUBLISHES_IN_FLIGHT; i += 1) {
       await publisher.publish([job(`slot${i}`)], 'not published');
@@ -102,52 +100,65 @@ describe('PublishAfterCommit', () => {
     expect(broker.published).toHaveLength(MAX_PUBLISHES_IN_FLIGHT);
 
     broker.confirm(0);
-    await settlesSoon(Promise.resolve());
+    await turn();
     expect(broker.published).toHaveLength(MAX_PUBLISHES_IN_FLIGHT + 1);
     expect(broker.published.at(-1)).toEqual([job('a'), job('b'), job('c')]);
   });
 
-  it('puts no more jobs in one publish than it may hold; the rest go in the next', async () => {
+  it('fills a publish up to the most it holds, oldest jobs first, and never splits a call', async () => {
+    const fifth = MAX_JOBS_PER_PUBLISH / 5;
     await fillSlots();
-    void publisher.publish(jobs('a', 60), 'not published');
-    void publisher.publish(jobs('b', 30), 'not published');
-    void publisher.publish(jobs('c', 20), 'not published');
+    void publisher.publish(jobs('a', 3 * fifth), 'not published');
+    void publisher.publish(jobs('b', 2 * fifth), 'not published');
+    void publisher.publish(jobs('c', 3 * fifth), 'not published');
+    void publisher.publish(jobs('d', 3 * fifth), 'not published');
+    void publisher.publish(jobs('e', 1), 'not published');
 
     confirmSlots();
-    await settlesSoon(Promise.resolve());
-    broker.confirm(MAX_PUBLISHES_IN_FLIGHT);
-    await settlesSoon(Promise.resolve());
+    await turn();
 
     expect(broker.published.slice(MAX_PUBLISHES_IN_FLIGHT)).toEqual([
-      [...jobs('a', 60), ...jobs('b', 30)],
-      jobs('c', 20),
+      [...jobs('a', 3 * fifth), ...jobs('b', 2 * fifth)],
+      jobs('c', 3 * fifth),
     ]);
+    broker.confirm(MAX_PUBLISHES_IN_FLIGHT);
+    await turn();
+    expect(broker.published.at(-1)).toEqual([...jobs('d', 3 * fifth), ...jobs('e', 1)]);
   });
 
-  it('makes the caller wait once too many jobs are unconfirmed, until enough of them are', async () => {
-    const parts = Math.ceil(MAX_JOBS_UNDER_WAY / MAX_JOBS_PER_PUBLISH);
-    for (let i = 0; i < parts; i += 1) {
-      const size = Math.min(MAX_JOBS_PER_PUBLISH, MAX_JOBS_UNDER_WAY - i * MAX_JOBS_PER_PUBLISH);
-      expect(await settlesSoon(publisher.publish(jobs(`a${i}-`, size), 'not published'))).toBe(
-        true,
-      );
-    }
+  it('makes the caller wait while too many jobs are unconfirmed, until few enough are', async () => {
+    await publisher.publish([job('first')], 'not published');
+    await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY - 1), 'not published');
 
-    const oneTooMany = publisher.publish([job('b')], 'not published');
+    const twoTooMany = publisher.publish(jobs('b', 2), 'not published');
 
-    expect(await settlesSoon(oneTooMany)).toBe(false);
+    expect(await settlesSoon(twoTooMany)).toBe(false);
     broker.confirm(0);
+    expect(await settlesSoon(twoTooMany)).toBe(false);
+    broker.confirm(1);
+    expect(await settlesSoon(twoTooMany)).toBe(true);
+  });
+
+  it('counts refused jobs as no longer under way, so that callers go on', async () => {
+    await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'not published');
+    const oneTooMany = publisher.publish([job('b')], 'not published');
+    expect(await settlesSoon(oneTooMany)).toBe(false);
+
+    broker.refuse(0, new Error('broker down'));
+
     expect(await settlesSoon(oneTooMany)).toBe(true);
+    expect(broker.published.at(-1)).toEqual([job('b')]);
   });
 
   it('is settled only once the jobs handed on while it waited are confirmed too', async () => {
     await fillSlots();
     void publisher.publish([job('a')], 'not published');
     const settled = publisher.settled();
+    void publisher.publish([job('b')], 'not published');
 
     confirmSlots();
     expect(await settlesSoon(settled)).toBe(false);
-    expect(broker.published.at(-1)).toEqual([job('a')]);
+    expect(broker.published.at(-1)).toEqual([job('a'), job('b')]);
     broker.confirm(MAX_PUBLISHES_IN_FLIGHT);
     expect(await settlesSoon(settled)).toBe(true);
   });
@@ -158,7 +169,7 @@ describe('PublishAfterCommit', () => {
     void publisher.publish([job('c')], 'cancellations stored but not published');
 
     confirmSlots();
-    await settlesSoon(Promise.resolve());
+    await turn();
     broker.refuse(MAX_PUBLISHES_IN_FLIGHT, new Error('broker down'));
     await publisher.settled();
 
@@ -173,6 +184,25 @@ describe('PublishAfterCommit', () => {
         message: 'cancellations stored but not published',
         fields: { orderIds: ['c'], error: 'Error: broker down' },
       },
+    ]);
+  });
+
+  it('treats a queue that throws instead of rejecting as a refusal', async () => {
+    const throwing = {
+      publish: () => {
+        throw new Error('not connected');
+      },
+    } as unknown as OrderQueue;
+    publisher = new PublishAfterCommit(throwing, logger);
+
+    await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'orders stored but not published');
+    await publisher.settled();
+
+    expect(await settlesSoon(publisher.publish([job('b')], 'not published'))).toBe(true);
+    await publisher.settled();
+    expect(logger.lines.map((line) => line.fields?.['error'])).toEqual([
+      'Error: not connected',
+      'Error: not connected',
     ]);
   });
 });
