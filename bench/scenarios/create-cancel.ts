@@ -79,7 +79,12 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
     return [streamResult(CREATE, created, createRate), streamResult(CANCEL, cancelRun, cancelRate)];
   };
 
-  await creates(options.createRate, Math.max(LEAD_SECONDS, options.warmupSeconds));
+  // The lead gives the cancellations orders to name; the warm-up then runs both streams, so that
+  // neither endpoint is measured cold.
+  await creates(options.createRate, LEAD_SECONDS);
+  if (options.warmupSeconds > 0) {
+    await both(options.createRate, options.cancelRate, options.warmupSeconds);
+  }
   const memory = measureMemory(context);
   const cpu = measureCpuPerOrder(context);
   const [create, cancel] = await both(options.createRate, options.cancelRate, options.seconds);
