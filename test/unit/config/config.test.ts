@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     });
   });
 
-  it('batches 32 jobs per worker transaction and 100 API writes, with 64 jobs in flight', () => {
+  it('batches 64 jobs per worker transaction and 100 API writes, with 128 jobs in flight', () => {
     expect(loadConfig({})).toMatchObject({
       worker: { concurrency: 128, batching: { maxSize: 64, maxInFlight: 1 } },
       apiBatching: { maxSize: 100, maxInFlight: 1 },
