@@ -6,6 +6,7 @@ import { DepositFunds } from '../../src/application/customers/deposit-funds';
 import { ListCustomerOrders } from '../../src/application/customers/list-customer-orders';
 import { isTransient } from '../../src/application/errors';
 import { PlaceOrder } from '../../src/application/orders/place-order';
+import { PublishAfterCommit } from '../../src/application/orders/publish-after-commit';
 import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../src/application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
@@ -328,6 +329,7 @@ const byJob = (a: ModelJob, b: ModelJob) => a.order - b.order || a.kind.localeCo
  */
 async function expectPublished(m: Model, r: Real, expected: ModelJob[]): Promise<void> {
   const index = new Map(r.orderIds.map((id, i) => [id, i]));
+  await r.h.get(PublishAfterCommit).settled();
   const published = (await takePublished(r.h.queue)).flatMap((job): ModelJob[] => {
     const order = index.get(job.orderId);
     return order === undefined ? [] : [{ kind: job.kind, order }];

@@ -26,6 +26,9 @@ import {
 import { silentLogger } from '../../support/silent-logger';
 import { useCaseHarness, type Harness } from '../../support/use-case-harness';
 
+/** Publishes go out at once, so that the queue can be read as soon as a call returns. */
+const NO_PUBLISH_INTERVAL = 0;
+
 /** Takes every job waiting in the in-process queue (it hands them all out at once). */
 async function publishedJobs(queue: OrderQueue): Promise<OrderJob[]> {
   const jobs: OrderJob[] = [];
@@ -268,7 +271,7 @@ describe('PlaceOrder under concurrent calls', () => {
     placeOrder = new PlaceOrder(
       countingInserts(w.store.unitOfWork, inserts),
       w.store.orders,
-      new PublishAfterCommit(w.h.queue, silentLogger),
+      new PublishAfterCommit(w.h.queue, silentLogger, NO_PUBLISH_INTERVAL),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
@@ -316,7 +319,7 @@ describe('PlaceOrder under concurrent calls', () => {
     const unconfirmed = new PlaceOrder(
       w.store.unitOfWork,
       w.store.orders,
-      new PublishAfterCommit(unconfirming, silentLogger),
+      new PublishAfterCommit(unconfirming, silentLogger, NO_PUBLISH_INTERVAL),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
@@ -408,7 +411,7 @@ describe('RequestCancellation under concurrent calls', () => {
     transactions = { runs: 0 };
     requestCancellation = new RequestCancellation(
       countingRuns(w.store.unitOfWork, transactions),
-      new PublishAfterCommit(w.h.queue, silentLogger),
+      new PublishAfterCommit(w.h.queue, silentLogger, NO_PUBLISH_INTERVAL),
       w.h.clock,
       { maxSize: 100, maxInFlight: 1 },
     );

@@ -2,6 +2,7 @@ import {
   MAX_JOBS_PER_PUBLISH,
   MAX_JOBS_UNDER_WAY,
   MAX_PUBLISHES_IN_FLIGHT,
+  MIN_PUBLISH_INTERVAL_MS,
   PublishAfterCommit,
 } from '../../../src/application/orders/publish-after-commit';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
@@ -46,7 +47,7 @@ const jobs = (prefix: string, count: number): OrderJob[] =>
 /** Lets every promise continuation that is ready run. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('PublishAfterCommit', () => {
+describe('PublishAfterCommit, with no interval between publishes', () => {
   let broker: ManualBroker;
   let logger: RecordingLogger;
   let publisher: PublishAfterCommit;
@@ -54,7 +55,7 @@ describe('PublishAfterCommit', () => {
   beforeEach(() => {
     broker = new ManualBroker();
     logger = new RecordingLogger();
-    publisher = new PublishAfterCommit(broker as unknown as OrderQueue, logger);
+    publisher = new PublishAfterCommit(broker as unknown as OrderQueue, logger, 0);
   });
 
   /** Takes every publish slot with an unconfirmed publish of one job. */
@@ -193,7 +194,7 @@ describe('PublishAfterCommit', () => {
         throw new Error('not connected');
       },
     } as unknown as OrderQueue;
-    publisher = new PublishAfterCommit(throwing, logger);
+    publisher = new PublishAfterCommit(throwing, logger, 0);
 
     await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'orders stored but not published');
     await publisher.settled();
@@ -204,5 +205,70 @@ describe('PublishAfterCommit', () => {
       'Error: not connected',
       'Error: not connected',
     ]);
+  });
+});
+
+describe('PublishAfterCommit, with its interval between publishes', () => {
+  let broker: ManualBroker;
+  let publisher: PublishAfterCommit;
+
+  beforeEach(() => {
+    // The test's own turns of the event loop (setImmediate) stay real.
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    broker = new ManualBroker();
+    publisher = new PublishAfterCommit(broker as unknown as OrderQueue, new RecordingLogger());
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('sends a lone job at once, and the jobs handed on within the interval together after it', async () => {
+    void publisher.publish([job('a')], 'not published');
+    expect(broker.published).toEqual([[job('a')]]);
+    broker.confirm(0);
+    await turn();
+
+    void publisher.publish([job('b')], 'not published');
+    void publisher.publish([job('c')], 'not published');
+    jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS - 1);
+    expect(broker.published).toHaveLength(1);
+
+    jest.advanceTimersByTime(1);
+    expect(broker.published).toEqual([[job('a')], [job('b'), job('c')]]);
+  });
+
+  it('sends a job handed on once the interval is over at once', async () => {
+    void publisher.publish([job('a')], 'not published');
+    jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS);
+
+    void publisher.publish([job('b')], 'not published');
+
+    expect(broker.published).toEqual([[job('a')], [job('b')]]);
+  });
+
+  it('sends the jobs waiting out the interval at once when asked to settle', async () => {
+    void publisher.publish([job('a')], 'not published');
+    void publisher.publish([job('b')], 'not published');
+
+    const settled = publisher.settled();
+
+    expect(broker.published).toEqual([[job('a')], [job('b')]]);
+    broker.confirm(0);
+    expect(await settlesSoon(settled)).toBe(false);
+    broker.confirm(1);
+    expect(await settlesSoon(settled)).toBe(true);
+  });
+
+  it('does not make a caller with too many jobs under way wait out the interval', async () => {
+    void publisher.publish([job('first')], 'not published');
+    broker.confirm(0);
+    await turn();
+
+    const tooMany = publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY + 1), 'not published');
+
+    expect(broker.published).toEqual([[job('first')], jobs('a', MAX_JOBS_UNDER_WAY + 1)]);
+    broker.confirm(1);
+    expect(await settlesSoon(tooMany)).toBe(true);
   });
 });
