@@ -6,12 +6,11 @@ import { DepositFunds } from '../../src/application/customers/deposit-funds';
 import { ListCustomerOrders } from '../../src/application/customers/list-customer-orders';
 import { isTransient } from '../../src/application/errors';
 import { PlaceOrder } from '../../src/application/orders/place-order';
-import { PublishAfterCommit } from '../../src/application/orders/publish-after-commit';
 import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../src/application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
 import type { CustomerRepository } from '../../src/application/ports/customer-repository';
-import type { OrderJob, OrderQueue } from '../../src/application/ports/order-queue';
+import type { OrderJob } from '../../src/application/ports/order-queue';
 import type { OrderRepository } from '../../src/application/ports/order-repository';
 import type { ProductRepository } from '../../src/application/ports/product-repository';
 import { TOKENS } from '../../src/application/ports/tokens';
@@ -19,7 +18,7 @@ import { CreateProduct } from '../../src/application/products/create-product';
 import { UpdateProduct } from '../../src/application/products/update-product';
 import type { Order, OrderStatus } from '../../src/domain/order/order';
 import { customerId, orderId, productId } from '../../src/domain/shared/ids';
-import type { Harness } from '../support/use-case-harness';
+import { takePublishedJobs, type Harness } from '../support/use-case-harness';
 
 /**
  * A model of the order service as plain maps, following API.md, and fast-check commands that
@@ -310,17 +309,6 @@ async function checkState(m: Model, r: Real): Promise<void> {
   }
 }
 
-/** Takes every job the in-process queue holds (it hands them all out at once). */
-async function takePublished(queue: OrderQueue): Promise<OrderJob[]> {
-  const jobs: OrderJob[] = [];
-  const consumer = await queue.consume(
-    { handle: async (job) => void jobs.push(job), deadLettered: async () => {} },
-    { concurrency: 1_000_000 },
-  );
-  await consumer.stop();
-  return jobs;
-}
-
 const byJob = (a: ModelJob, b: ModelJob) => a.order - b.order || a.kind.localeCompare(b.kind);
 
 /**
@@ -329,8 +317,7 @@ const byJob = (a: ModelJob, b: ModelJob) => a.order - b.order || a.kind.localeCo
  */
 async function expectPublished(m: Model, r: Real, expected: ModelJob[]): Promise<void> {
   const index = new Map(r.orderIds.map((id, i) => [id, i]));
-  await r.h.get(PublishAfterCommit).settled();
-  const published = (await takePublished(r.h.queue)).flatMap((job): ModelJob[] => {
+  const published = (await takePublishedJobs(r.h)).flatMap((job): ModelJob[] => {
     const order = index.get(job.orderId);
     return order === undefined ? [] : [{ kind: job.kind, order }];
   });

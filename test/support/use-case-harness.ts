@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
-import type { OrderQueue } from '../../src/application/ports/order-queue';
+import { PublishAfterCommit } from '../../src/application/orders/publish-after-commit';
+import type { OrderJob, OrderQueue } from '../../src/application/ports/order-queue';
 import { TOKENS } from '../../src/application/ports/tokens';
 import { loadConfig } from '../../src/config/config';
 import { buildContainer } from '../../src/config/container';
@@ -30,4 +31,19 @@ export async function useCaseHarness(env: Record<string, string> = {}): Promise<
     get: (useCase) => container.get(useCase),
     close: () => disposers.disposeAll(silentLogger),
   };
+}
+
+/**
+ * Takes every job published so far from the harness's in-process queue (it hands them all out at
+ * once), once the jobs its publisher still held back (see MIN_PUBLISH_INTERVAL_MS) went out too.
+ */
+export async function takePublishedJobs(h: Pick<Harness, 'get' | 'queue'>): Promise<OrderJob[]> {
+  await h.get(PublishAfterCommit).settled();
+  const jobs: OrderJob[] = [];
+  const consumer = await h.queue.consume(
+    { handle: async (job) => void jobs.push(job), deadLettered: async () => {} },
+    { concurrency: 1_000_000 },
+  );
+  await consumer.stop();
+  return jobs;
 }

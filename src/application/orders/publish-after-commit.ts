@@ -27,8 +27,7 @@ export const MAX_PUBLISHES_IN_FLIGHT = 2;
 export const MIN_PUBLISH_INTERVAL_MS = 20;
 
 /**
- * The most jobs one publish holds: the publishes in flight can then carry every job under way, so
- * a job waits about one confirmation at most before it is sent.
+ * The most jobs one publish holds: the publishes in flight can then carry every job under way.
  */
 export const MAX_JOBS_PER_PUBLISH = MAX_JOBS_UNDER_WAY / MAX_PUBLISHES_IN_FLIGHT;
 
@@ -49,7 +48,7 @@ export class PublishAfterCommit {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waiting: Handover[] = [];
   private jobsUnderWay = 0;
-  /** Set from a publish's start until MIN_PUBLISH_INTERVAL_MS later. */
+  /** Set from a publish's start until MIN_PUBLISH_INTERVAL_MS later, or until it is cut short. */
   private interval: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -84,12 +83,18 @@ export class PublishAfterCommit {
       this.endInterval();
       await Promise.all(this.inFlight);
     }
+    // Nothing is left for it to release, and it would hold a process that is shutting down.
+    this.clearInterval();
   }
 
   private endInterval(): void {
+    this.clearInterval();
+    this.sendWaiting();
+  }
+
+  private clearInterval(): void {
     if (this.interval !== null) clearTimeout(this.interval);
     this.interval = null;
-    this.sendWaiting();
   }
 
   private sendWaiting(): void {

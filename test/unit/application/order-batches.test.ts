@@ -24,21 +24,10 @@ import {
   type ProductId,
 } from '../../../src/domain/shared/ids';
 import { silentLogger } from '../../support/silent-logger';
-import { useCaseHarness, type Harness } from '../../support/use-case-harness';
+import { takePublishedJobs, useCaseHarness, type Harness } from '../../support/use-case-harness';
 
 /** Publishes go out at once, so that the queue can be read as soon as a call returns. */
 const NO_PUBLISH_INTERVAL = 0;
-
-/** Takes every job waiting in the in-process queue (it hands them all out at once). */
-async function publishedJobs(queue: OrderQueue): Promise<OrderJob[]> {
-  const jobs: OrderJob[] = [];
-  const consumer = await queue.consume(
-    { handle: async (job) => void jobs.push(job), deadLettered: async () => {} },
-    { concurrency: 10_000 },
-  );
-  await consumer.stop();
-  return jobs;
-}
 
 /** A unit of work that records how many orders each transaction inserted. */
 function countingInserts(uow: UnitOfWork, sizes: number[]): UnitOfWork {
@@ -301,7 +290,7 @@ describe('PlaceOrder under concurrent calls', () => {
     expect(new Set(ids).size).toBe(50);
     expect(results.every((result) => !result.replayed)).toBe(true);
     expect([...w.store.tables.orders.keys()].sort()).toEqual([...ids].sort());
-    const jobs = await publishedJobs(w.h.queue);
+    const jobs = await takePublishedJobs(w.h);
     expect(jobs).toHaveLength(50);
     expect(jobs.map((job) => job.orderId).sort()).toEqual([...ids].sort());
     expect(jobs.every((job) => job.kind === 'PLACE')).toBe(true);
@@ -361,7 +350,7 @@ describe('PlaceOrder under concurrent calls', () => {
     expect([...w.store.tables.orders.keys()].sort()).toEqual(
       placed.map((order) => order.id).sort(),
     );
-    expect((await publishedJobs(w.h.queue)).map((job) => job.orderId).sort()).toEqual(
+    expect((await takePublishedJobs(w.h)).map((job) => job.orderId).sort()).toEqual(
       placed.map((order) => order.id).sort(),
     );
     expectBatchesFormed(6);
@@ -376,7 +365,7 @@ describe('PlaceOrder under concurrent calls', () => {
     expect(others).toEqual([]);
     expect(results.map((result) => result.order.id)).toEqual(Array(10).fill(stored?.id));
     expect(results.filter((result) => !result.replayed)).toHaveLength(1);
-    expect(await publishedJobs(w.h.queue)).toEqual([
+    expect(await takePublishedJobs(w.h)).toEqual([
       {
         kind: 'PLACE',
         orderId: stored?.id,
@@ -425,7 +414,7 @@ describe('RequestCancellation under concurrent calls', () => {
     await w.h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: failedId }]);
     const completed = await w.place([[w.widget, 1]]);
     await w.h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: completed }]);
-    await publishedJobs(w.h.queue);
+    await takePublishedJobs(w.h);
     w.h.clock.advance(5000);
     const requestedAt = w.h.clock.now();
 
@@ -452,7 +441,7 @@ describe('RequestCancellation under concurrent calls', () => {
       });
       expect(orderOf(w, id)?.cancelRequestedAt).toEqual(requestedAt);
     }
-    const jobs = await publishedJobs(w.h.queue);
+    const jobs = await takePublishedJobs(w.h);
     expect(jobs.every((job) => job.kind === 'CANCEL')).toBe(true);
     expect(jobs.map((job) => job.orderId).sort()).toEqual(accepted.sort());
     expect(transactions.runs).toBeLessThan(ids.length);
@@ -461,7 +450,7 @@ describe('RequestCancellation under concurrent calls', () => {
   it('answers two concurrent requests for one order with the same request time', async () => {
     const other = await w.place([[w.gadget, 1]]);
     const id = await w.place([[w.widget, 1]]);
-    await publishedJobs(w.h.queue);
+    await takePublishedJobs(w.h);
 
     const [, once, twice] = await Promise.all([
       requestCancellation.execute(other),
@@ -472,7 +461,7 @@ describe('RequestCancellation under concurrent calls', () => {
     expect(once.cancelRequestedAt).not.toBeNull();
     expect(twice.cancelRequestedAt).toEqual(once.cancelRequestedAt);
     expect(orderOf(w, id)?.cancelRequestedAt).toEqual(once.cancelRequestedAt);
-    expect(await publishedJobs(w.h.queue)).toContainEqual({
+    expect(await takePublishedJobs(w.h)).toContainEqual({
       kind: 'CANCEL',
       orderId: id,
       parties: { customerId: w.shopper, productIds: [w.widget] },

@@ -7,7 +7,7 @@ import { PlaceOrder, type PlaceOrderInput } from '../../../src/application/order
 import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../../src/application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
-import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
+import type { OrderQueue } from '../../../src/application/ports/order-queue';
 import { TOKENS } from '../../../src/application/ports/tokens';
 import { CreateProduct } from '../../../src/application/products/create-product';
 import { GetProduct } from '../../../src/application/products/get-product';
@@ -18,18 +18,7 @@ import {
 } from '../../../src/domain/order/order.errors';
 import { UnknownProductError } from '../../../src/domain/product/product.errors';
 import { customerId, productId, type OrderId } from '../../../src/domain/shared/ids';
-import { useCaseHarness, type Harness } from '../../support/use-case-harness';
-
-/** Takes every job waiting in the in-process queue (it hands them all out at once). */
-async function publishedJobs(queue: OrderQueue): Promise<OrderJob[]> {
-  const jobs: OrderJob[] = [];
-  const consumer = await queue.consume(
-    { handle: async (job) => void jobs.push(job), deadLettered: async () => {} },
-    { concurrency: 10_000 },
-  );
-  await consumer.stop();
-  return jobs;
-}
+import { takePublishedJobs, useCaseHarness, type Harness } from '../../support/use-case-harness';
 
 describe('order use cases', () => {
   let h: Harness;
@@ -60,7 +49,7 @@ describe('order use cases', () => {
     const { order, replayed } = await place();
     expect(replayed).toBe(false);
     expect(await orderOf(order.id)).toMatchObject({ status: 'PENDING', total: null });
-    expect(await publishedJobs(h.queue)).toEqual([
+    expect(await takePublishedJobs(h)).toEqual([
       {
         kind: 'PLACE',
         orderId: order.id,
@@ -217,13 +206,13 @@ describe('order use cases', () => {
     const completed = await place({ items: [{ productId: productId(widget), quantity: 1 }] });
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: completed.order.id }]);
     await h.get(RequestCancellation).execute(completed.order.id);
-    await publishedJobs(h.queue);
+    await takePublishedJobs(h);
     h.clock.advance(10_000);
     const fresh = await place();
-    await publishedJobs(h.queue);
+    await takePublishedJobs(h);
 
     expect(await h.get(RepublishStalledWork).execute()).toBe(2);
-    const jobs = await publishedJobs(h.queue);
+    const jobs = await takePublishedJobs(h);
     expect(jobs).toEqual(
       expect.arrayContaining([
         { kind: 'PLACE', orderId: old.order.id },

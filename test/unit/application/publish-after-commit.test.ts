@@ -260,6 +260,37 @@ describe('PublishAfterCommit, with its interval between publishes', () => {
     expect(await settlesSoon(settled)).toBe(true);
   });
 
+  it('sends the jobs waiting out the interval when asked to settle with none unconfirmed', async () => {
+    void publisher.publish([job('a')], 'not published');
+    broker.confirm(0);
+    await turn();
+    void publisher.publish([job('b')], 'not published');
+
+    const settled = publisher.settled();
+
+    expect(broker.published).toEqual([[job('a')], [job('b')]]);
+    broker.confirm(1);
+    expect(await settlesSoon(settled)).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('starts the interval afresh when a caller with too many jobs under way cuts it short', async () => {
+    void publisher.publish([job('first')], 'not published');
+    broker.confirm(0);
+    await turn();
+    jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS / 2);
+    void publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY + 1), 'not published');
+    broker.confirm(1);
+    await turn();
+
+    jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS / 2);
+    void publisher.publish([job('b')], 'not published');
+    expect(broker.published).toHaveLength(2);
+
+    jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS / 2);
+    expect(broker.published.at(-1)).toEqual([job('b')]);
+  });
+
   it('does not make a caller with too many jobs under way wait out the interval', async () => {
     void publisher.publish([job('first')], 'not published');
     broker.confirm(0);
