@@ -84,15 +84,15 @@ export class PublishAfterCommit {
       await Promise.all(this.inFlight);
     }
     // Nothing is left for it to release, and it would hold a process that is shutting down.
-    this.clearInterval();
+    this.cancelInterval();
   }
 
   private endInterval(): void {
-    this.clearInterval();
+    this.cancelInterval();
     this.sendWaiting();
   }
 
-  private clearInterval(): void {
+  private cancelInterval(): void {
     if (this.interval !== null) clearTimeout(this.interval);
     this.interval = null;
   }

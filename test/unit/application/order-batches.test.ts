@@ -26,9 +26,6 @@ import {
 import { silentLogger } from '../../support/silent-logger';
 import { takePublishedJobs, useCaseHarness, type Harness } from '../../support/use-case-harness';
 
-/** Publishes go out at once, so that the queue can be read as soon as a call returns. */
-const NO_PUBLISH_INTERVAL = 0;
-
 /** A unit of work that records how many orders each transaction inserted. */
 function countingInserts(uow: UnitOfWork, sizes: number[]): UnitOfWork {
   return {
@@ -260,7 +257,7 @@ describe('PlaceOrder under concurrent calls', () => {
     placeOrder = new PlaceOrder(
       countingInserts(w.store.unitOfWork, inserts),
       w.store.orders,
-      new PublishAfterCommit(w.h.queue, silentLogger, NO_PUBLISH_INTERVAL),
+      w.h.get(PublishAfterCommit),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
@@ -308,7 +305,8 @@ describe('PlaceOrder under concurrent calls', () => {
     const unconfirmed = new PlaceOrder(
       w.store.unitOfWork,
       w.store.orders,
-      new PublishAfterCommit(unconfirming, silentLogger, NO_PUBLISH_INTERVAL),
+      // No interval between publishes: the test reads what reached the broker at once.
+      new PublishAfterCommit(unconfirming, silentLogger, 0),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
@@ -400,7 +398,7 @@ describe('RequestCancellation under concurrent calls', () => {
     transactions = { runs: 0 };
     requestCancellation = new RequestCancellation(
       countingRuns(w.store.unitOfWork, transactions),
-      new PublishAfterCommit(w.h.queue, silentLogger, NO_PUBLISH_INTERVAL),
+      w.h.get(PublishAfterCommit),
       w.h.clock,
       { maxSize: 100, maxInFlight: 1 },
     );
