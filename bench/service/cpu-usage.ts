@@ -13,6 +13,12 @@ export interface ProcessCpu extends CpuTime {
   pid: number;
   /** /proc/<pid>/comm: node, mariadbd, beam.smp, redis-server. */
   command: string;
+  /**
+   * How long its threads were ready to run but waited for a CPU over the window, per order:
+   * what a saturated machine adds to every request that passes through the process. Null where
+   * the kernel keeps no scheduler statistics (/proc/<pid>/task/<tid>/schedstat).
+   */
+  waitedMsPerOrder: number | null;
 }
 
 /**
@@ -92,6 +98,26 @@ function cpuTicks(pid: number): number | null {
   return Number.isFinite(ticks) ? ticks : null;
 }
 
+/**
+ * The run-queue delay of all the process's threads in nanoseconds: the second field of each
+ * /proc/<pid>/task/<tid>/schedstat. A thread that exits within a window takes its share with it,
+ * so a window's figure is a lower bound; the processes measured keep their threads.
+ */
+function runQueueNs(pid: number): number | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  let total = 0;
+  for (const task of tasks) {
+    const waited = Number(readProc(pid, `task/${task}/schedstat`)?.split(' ')[1]);
+    if (Number.isFinite(waited)) total += waited;
+  }
+  return total;
+}
+
 /** The one process with this command name; null when there is none or more than one. */
 export function pidOf(command: string): number | null {
   let entries: string[];
@@ -109,8 +135,16 @@ export function pidOf(command: string): number | null {
 
 type Role = keyof WatchedPids;
 
-function ticksOf(pids: WatchedPids): Record<Role, number | null> {
-  const of = (pid: number | null) => (pid === null ? null : cpuTicks(pid));
+interface Sample {
+  ticks: number | null;
+  waitedNs: number | null;
+}
+
+function sampleOf(pids: WatchedPids): Record<Role, Sample> {
+  const of = (pid: number | null): Sample =>
+    pid === null
+      ? { ticks: null, waitedNs: null }
+      : { ticks: cpuTicks(pid), waitedNs: runQueueNs(pid) };
   return {
     api: of(pids.api),
     worker: of(pids.worker),
@@ -120,9 +154,12 @@ function ticksOf(pids: WatchedPids): Record<Role, number | null> {
   };
 }
 
+const msPerOrder = (ms: number, orders: number) =>
+  orders > 0 ? Math.round((ms / orders) * 1000) / 1000 : 0;
+
 const perOrder = (cpuMs: number, orders: number): CpuTime => ({
   cpuMs,
-  msPerOrder: orders > 0 ? Math.round((cpuMs / orders) * 1000) / 1000 : 0,
+  msPerOrder: msPerOrder(cpuMs, orders),
 });
 
 /**
@@ -133,19 +170,28 @@ export function watchCpuPerOrder(pids: WatchedPids): { stop(orders: number): Cpu
   const hz = clockTicksPerSecond();
   const startedAt = performance.now();
   const machine = watchMachineCpu();
-  const start = ticksOf(pids);
+  const start = sampleOf(pids);
   return {
     stop(orders) {
-      const end = ticksOf(pids);
+      const end = sampleOf(pids);
       const machineCpu = machine.stop();
       const windowMs = Math.round(performance.now() - startedAt);
       const measured = (role: Role): ProcessCpu | null => {
         const pid = pids[role];
         const before = start[role];
         const after = end[role];
-        if (pid === null || before === null || after === null) return null;
+        if (pid === null || before.ticks === null || after.ticks === null) return null;
         const command = readProc(pid, 'comm')?.trim() ?? 'unknown';
-        return { pid, command, ...perOrder(Math.round(((after - before) * 1000) / hz), orders) };
+        const waitedNs =
+          before.waitedNs === null || after.waitedNs === null
+            ? null
+            : after.waitedNs - before.waitedNs;
+        return {
+          pid,
+          command,
+          ...perOrder(Math.round(((after.ticks - before.ticks) * 1000) / hz), orders),
+          waitedMsPerOrder: waitedNs === null ? null : msPerOrder(waitedNs / 1e6, orders),
+        };
       };
       const api = measured('api');
       const worker = measured('worker');
@@ -181,18 +227,38 @@ const SERVER_NAMES: Record<string, string> = {
   'redis-server': 'Redis',
 };
 
+/** "waited for a CPU: API 0.61 · worker 0.40 · MariaDB 0.70 · load generator 0.16 ms/order" */
+function describeWaits(named: [string, ProcessCpu | null][]): string {
+  const waits = named.flatMap(([name, process]) =>
+    process?.waitedMsPerOrder == null ? [] : [`${name} ${process.waitedMsPerOrder.toFixed(2)}`],
+  );
+  return waits.length > 0 ? `; waited for a CPU: ${waits.join(' · ')} ms/order` : '';
+}
+
 /**
  * "API 0.92 ms/order · worker 0.51 ms/order · MariaDB 2.10 ms/order; service 1.43, all 3.53;
- * load generator 0.30 ms/order"
+ * load generator 0.30 ms/order; waited for a CPU: API 0.61 · … ms/order"
  */
 export function describeCpuPerOrder(cpu: CpuPerOrder): string {
   const ms = (time: CpuTime) => time.msPerOrder.toFixed(2);
-  const servers = [cpu.mariadb, cpu.broker].flatMap((server) =>
-    server ? [`${SERVER_NAMES[server.command] ?? server.command} ${ms(server)} ms/order`] : [],
+  const servers: [string, ProcessCpu][] = [cpu.mariadb, cpu.broker].flatMap((server) =>
+    server
+      ? [[SERVER_NAMES[server.command] ?? server.command, server] as [string, ProcessCpu]]
+      : [],
   );
-  const parts = [`API ${ms(cpu.api)} ms/order`, `worker ${ms(cpu.worker)} ms/order`, ...servers];
+  const parts = [
+    `API ${ms(cpu.api)} ms/order`,
+    `worker ${ms(cpu.worker)} ms/order`,
+    ...servers.map(([name, server]) => `${name} ${ms(server)} ms/order`),
+  ];
   const sums = servers.length > 0 ? `; service ${ms(cpu.service)}, all ${ms(cpu.total)}` : '';
   const generator = cpu.generator ? `; load generator ${ms(cpu.generator)} ms/order` : '';
+  const waits = describeWaits([
+    ['API', cpu.api],
+    ['worker', cpu.worker],
+    ...servers,
+    ['load generator', cpu.generator],
+  ]);
   const machine = cpu.machine ? ` (${describeMachineCpu(cpu.machine)})` : '';
-  return `${parts.join(' · ')}${sums}${generator}${machine}`;
+  return `${parts.join(' · ')}${sums}${generator}${waits}${machine}`;
 }
