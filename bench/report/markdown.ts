@@ -196,7 +196,7 @@ function rows(r: DriverResults): Row[] {
       ? [
           row(
             'REQ-3.2.2',
-            'CPU time (user + system) per order, first send → every order settled',
+            'CPU time (user + system) and time waiting for a CPU, per order, first send → every order settled',
             describeCpuPerOrder(t.cpuPerOrder),
             '—',
             'info',
@@ -213,7 +213,7 @@ function rows(r: DriverResults): Row[] {
       ? [
           row(
             'REQ-3.3.1',
-            'CPU time (user + system) per order created and cancelled, first send → all settled',
+            'CPU time (user + system) and time waiting for a CPU, per order created and cancelled, first send → all settled',
             describeCpuPerOrder(cc.cpuPerOrder),
             '—',
             'info',

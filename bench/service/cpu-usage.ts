@@ -14,9 +14,10 @@ export interface ProcessCpu extends CpuTime {
   /** /proc/<pid>/comm: node, mariadbd, beam.smp, redis-server. */
   command: string;
   /**
-   * How long its threads were ready to run but waited for a CPU over the window, per order:
-   * what a saturated machine adds to every request that passes through the process. Null where
-   * the kernel keeps no scheduler statistics (/proc/<pid>/task/<tid>/schedstat).
+   * How long its threads were ready to run but waited for a CPU over the window, added up over
+   * the threads like its CPU time, per order: on a saturated machine the process waits about as
+   * long as it works, and its requests wait with it. Null where the kernel keeps no scheduler
+   * statistics (/proc/<pid>/task/<tid>/schedstat).
    */
   waitedMsPerOrder: number | null;
 }
@@ -99,22 +100,32 @@ function cpuTicks(pid: number): number | null {
 }
 
 /**
- * The run-queue delay of all the process's threads in nanoseconds: the second field of each
- * /proc/<pid>/task/<tid>/schedstat. A thread that exits within a window takes its share with it,
- * so a window's figure is a lower bound; the processes measured keep their threads.
+ * The run-queue delay of each of the process's threads since it started, in nanoseconds, by
+ * thread id: the second field of /proc/<pid>/task/<tid>/schedstat. Null when no thread's could
+ * be read.
  */
-function runQueueNs(pid: number): number | null {
+function runQueueNsByThread(pid: number): Map<string, number> | null {
   let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return null;
   }
-  let total = 0;
+  const waits = new Map<string, number>();
   for (const task of tasks) {
     const waited = Number(readProc(pid, `task/${task}/schedstat`)?.split(' ')[1]);
-    if (Number.isFinite(waited)) total += waited;
+    if (Number.isFinite(waited)) waits.set(task, waited);
   }
+  return waits.size > 0 ? waits : null;
+}
+
+/**
+ * What the threads alive at the end waited over the window: a thread born in it counts whole, one
+ * that ended in it not at all (its wait went with it), so the figure is a lower bound.
+ */
+function waitedNsBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let total = 0;
+  for (const [thread, waited] of after) total += waited - (before.get(thread) ?? 0);
   return total;
 }
 
@@ -137,14 +148,14 @@ type Role = keyof WatchedPids;
 
 interface Sample {
   ticks: number | null;
-  waitedNs: number | null;
+  waitedNsByThread: Map<string, number> | null;
 }
 
 function sampleOf(pids: WatchedPids): Record<Role, Sample> {
   const of = (pid: number | null): Sample =>
     pid === null
-      ? { ticks: null, waitedNs: null }
-      : { ticks: cpuTicks(pid), waitedNs: runQueueNs(pid) };
+      ? { ticks: null, waitedNsByThread: null }
+      : { ticks: cpuTicks(pid), waitedNsByThread: runQueueNsByThread(pid) };
   return {
     api: of(pids.api),
     worker: of(pids.worker),
@@ -154,12 +165,12 @@ function sampleOf(pids: WatchedPids): Record<Role, Sample> {
   };
 }
 
-const msPerOrder = (ms: number, orders: number) =>
+const perOrderMs = (ms: number, orders: number) =>
   orders > 0 ? Math.round((ms / orders) * 1000) / 1000 : 0;
 
 const perOrder = (cpuMs: number, orders: number): CpuTime => ({
   cpuMs,
-  msPerOrder: msPerOrder(cpuMs, orders),
+  msPerOrder: perOrderMs(cpuMs, orders),
 });
 
 /**
@@ -183,14 +194,14 @@ export function watchCpuPerOrder(pids: WatchedPids): { stop(orders: number): Cpu
         if (pid === null || before.ticks === null || after.ticks === null) return null;
         const command = readProc(pid, 'comm')?.trim() ?? 'unknown';
         const waitedNs =
-          before.waitedNs === null || after.waitedNs === null
+          before.waitedNsByThread === null || after.waitedNsByThread === null
             ? null
-            : after.waitedNs - before.waitedNs;
+            : waitedNsBetween(before.waitedNsByThread, after.waitedNsByThread);
         return {
           pid,
           command,
           ...perOrder(Math.round(((after.ticks - before.ticks) * 1000) / hz), orders),
-          waitedMsPerOrder: waitedNs === null ? null : msPerOrder(waitedNs / 1e6, orders),
+          waitedMsPerOrder: waitedNs === null ? null : perOrderMs(waitedNs / 1e6, orders),
         };
       };
       const api = measured('api');
@@ -241,10 +252,8 @@ function describeWaits(named: [string, ProcessCpu | null][]): string {
  */
 export function describeCpuPerOrder(cpu: CpuPerOrder): string {
   const ms = (time: CpuTime) => time.msPerOrder.toFixed(2);
-  const servers: [string, ProcessCpu][] = [cpu.mariadb, cpu.broker].flatMap((server) =>
-    server
-      ? [[SERVER_NAMES[server.command] ?? server.command, server] as [string, ProcessCpu]]
-      : [],
+  const servers = [cpu.mariadb, cpu.broker].flatMap((server): [string, ProcessCpu][] =>
+    server ? [[SERVER_NAMES[server.command] ?? server.command, server]] : [],
   );
   const parts = [
     `API ${ms(cpu.api)} ms/order`,
