@@ -15,9 +15,9 @@ export interface ProcessCpu extends CpuTime {
   command: string;
   /**
    * How long its threads were ready to run but waited for a CPU over the window, added up over
-   * the threads like its CPU time, per order: on a saturated machine the process waits about as
-   * long as it works, and its requests wait with it. Null where the kernel keeps no scheduler
-   * statistics (/proc/<pid>/task/<tid>/schedstat).
+   * the threads like its CPU time, per order: what the requests passing through it wait for the
+   * machine rather than for work. Null where the kernel keeps no scheduler statistics
+   * (/proc/<pid>/task/<tid>/schedstat).
    */
   waitedMsPerOrder: number | null;
 }
