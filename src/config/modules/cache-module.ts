@@ -6,9 +6,9 @@ import type { ProductCache } from '../../application/ports/product-cache';
 import { TOKENS } from '../../application/ports/tokens';
 import { MemoryProductCache } from '../../adapters/cache/memory/memory-product-cache';
 import {
-  closeCacheRedisClient,
-  createCacheRedisClient,
-} from '../../adapters/cache/redis/redis-client';
+  closeFailFastRedisClient,
+  createFailFastRedisClient,
+} from '../../adapters/redis/fail-fast-redis-client';
 import { RedisProductCache } from '../../adapters/cache/redis/redis-product-cache';
 import type { CacheConfig } from '../config';
 import type { Disposers } from '../disposers';
@@ -27,10 +27,10 @@ export function bindCache(
       cache = new MemoryProductCache(config.ttlMs, clock);
       break;
     case 'redis': {
-      const client = createCacheRedisClient(config.url, (error) =>
+      const client = createFailFastRedisClient(config.url, (error) =>
         logger.warn('redis cache connection error', { error: error.message }),
       );
-      disposers.push('redis cache client', () => closeCacheRedisClient(client));
+      disposers.push('redis cache client', () => closeFailFastRedisClient(client));
       const redis = new RedisProductCache(
         client,
         { ttlMs: config.ttlMs, keyPrefix: config.keyPrefix },

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type Redis from 'ioredis';
 import {
-  closeCacheRedisClient,
-  createCacheRedisClient,
-} from '../../../src/adapters/cache/redis/redis-client';
+  closeFailFastRedisClient,
+  createFailFastRedisClient,
+} from '../../../src/adapters/redis/fail-fast-redis-client';
 import { RedisProductCache } from '../../../src/adapters/cache/redis/redis-product-cache';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import type { Product } from '../../../src/domain/product/product';
@@ -61,12 +61,12 @@ describe('RedisProductCache when Redis is unreachable', () => {
 
   beforeAll(async () => {
     port = await closedPort();
-    redis = createCacheRedisClient(`redis://127.0.0.1:${port}`, (error) => errors.push(error));
+    redis = createFailFastRedisClient(`redis://127.0.0.1:${port}`, (error) => errors.push(error));
     cache = new RedisProductCache(redis, { ttlMs: 1000, keyPrefix }, new SystemClock());
   });
 
   afterAll(async () => {
-    await closeCacheRedisClient(redis);
+    await closeFailFastRedisClient(redis);
     for (const socket of relaySockets) socket.destroy();
     await new Promise<void>((resolve) => (relay ? relay.close(() => resolve()) : resolve()));
   });
@@ -103,23 +103,23 @@ describe('RedisProductCache when Redis is unreachable', () => {
   });
 });
 
-describe('closeCacheRedisClient', () => {
+describe('closeFailFastRedisClient', () => {
   it('ends a client that cannot reach Redis, which stops its reconnects', async () => {
-    const redis = createCacheRedisClient(
+    const redis = createFailFastRedisClient(
       `redis://127.0.0.1:${await closedPort()}`,
       () => undefined,
     );
 
-    await closeCacheRedisClient(redis);
+    await closeFailFastRedisClient(redis);
 
     await eventually(() => expect(redis.status).toBe('end'));
   });
 
   it('quits a connected client', async () => {
-    const redis = createCacheRedisClient(redisUrl.href, () => undefined);
+    const redis = createFailFastRedisClient(redisUrl.href, () => undefined);
     await eventually(() => redis.ping(), { timeoutMs: 5000 });
 
-    await closeCacheRedisClient(redis);
+    await closeFailFastRedisClient(redis);
 
     await eventually(() => expect(redis.status).toBe('end'));
   });

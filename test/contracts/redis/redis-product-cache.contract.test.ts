@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import {
-  closeCacheRedisClient,
-  createCacheRedisClient,
-} from '../../../src/adapters/cache/redis/redis-client';
+  closeFailFastRedisClient,
+  createFailFastRedisClient,
+} from '../../../src/adapters/redis/fail-fast-redis-client';
 import { RedisProductCache } from '../../../src/adapters/cache/redis/redis-product-cache';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { productId } from '../../../src/domain/shared/ids';
@@ -16,7 +16,7 @@ let redis: Redis;
 const clock = new SystemClock();
 
 beforeAll(async () => {
-  redis = createCacheRedisClient(redisUrl, () => undefined);
+  redis = createFailFastRedisClient(redisUrl, () => undefined);
   // The client rejects commands until its first connection is ready; fail if it never is.
   await eventually(() => redis.ping(), { timeoutMs: 5000 });
 });
@@ -26,7 +26,7 @@ afterAll(async () => {
     const keys = await redis.keys(`${keyPrefix}*`);
     if (keys.length > 0) await redis.del(keys);
   } finally {
-    await closeCacheRedisClient(redis);
+    await closeFailFastRedisClient(redis);
   }
 });
 

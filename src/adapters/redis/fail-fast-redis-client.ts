@@ -7,15 +7,15 @@ const RECONNECT_STEP_MS = 100;
 const RECONNECT_CAP_MS = 2000;
 
 /**
- * A Redis client for the product cache, tuned to fail fast: the cache is an optimisation, so a
- * command issued while Redis is unreachable must reject at once (callers then read the database)
- * instead of waiting in ioredis' offline queue. The client keeps reconnecting in the background,
- * so the cache comes back on its own when Redis does.
+ * A Redis client tuned to fail fast, for users that have a fallback (the product cache reads the
+ * database, the rate limiter counts in the process): a command issued while Redis is unreachable
+ * must reject at once instead of waiting in ioredis' offline queue. The client keeps reconnecting
+ * in the background, so its users come back on their own when Redis does.
  *
- * Commands sent before the first connection is ready reject too; callers that need the cache from
- * the first request (tests, readiness) wait for the `ready` event.
+ * Commands sent before the first connection is ready reject too; callers that need Redis from the
+ * first request (tests, readiness) wait for the `ready` event.
  */
-export function createCacheRedisClient(url: string, onError?: (error: Error) => void): Redis {
+export function createFailFastRedisClient(url: string, onError?: (error: Error) => void): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     // An in-flight command is not resent after a dropped connection: it fails on the first retry.
@@ -36,7 +36,7 @@ export function createCacheRedisClient(url: string, onError?: (error: Error) => 
  * rejected while Redis is down), so a client that is not connected drops its socket instead, which
  * also stops the background reconnects.
  */
-export async function closeCacheRedisClient(redis: Redis): Promise<void> {
+export async function closeFailFastRedisClient(redis: Redis): Promise<void> {
   if (redis.status === 'ready') {
     await redis.quit().catch(() => redis.disconnect());
     return;
