@@ -58,7 +58,13 @@ export class OwnRedis {
     await eventually(
       async () => {
         if (!this.server?.running) throw new Error(`redis-server exited; see ${this.dir}`);
-        const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+        // A refused probe's socket is closed before disconnect() listens for its close, so
+        // ioredis' disconnect timer would hold the test process up to its default wait.
+        const client = new Redis(this.url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          disconnectTimeout: 0,
+        });
         client.on('error', () => {});
         try {
           await client.connect();
