@@ -3,7 +3,17 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 /** Libraries that belong in adapters (or, for inversify, in the composition root) only. */
-const FRAMEWORKS = ['inversify', 'koa*', 'mysql2*', 'ioredis', 'bullmq', 'amqplib', 'pino', 'zod'];
+const FRAMEWORKS = [
+  'inversify',
+  'koa*',
+  'mysql2*',
+  'ioredis',
+  'bullmq',
+  'amqplib',
+  'pino',
+  'zod',
+  'rate-limiter-flexible',
+];
 const OUTER_LAYERS = ['**/adapters/**', '**/config/**'];
 
 const restrict = (patterns, message) => ({
