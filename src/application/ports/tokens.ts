@@ -5,6 +5,7 @@ export const TOKENS = {
   OrderRepository: Symbol.for('OrderRepository'),
   UnitOfWork: Symbol.for('UnitOfWork'),
   ProductCache: Symbol.for('ProductCache'),
+  RateLimiter: Symbol.for('RateLimiter'),
   OrderQueue: Symbol.for('OrderQueue'),
   Clock: Symbol.for('Clock'),
   IdGenerator: Symbol.for('IdGenerator'),

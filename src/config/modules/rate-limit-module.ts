@@ -1,0 +1,40 @@
+import type { Container } from 'inversify';
+import type { Logger } from '../../application/ports/logger';
+import type { RateLimiter } from '../../application/ports/rate-limiter';
+import { TOKENS } from '../../application/ports/tokens';
+import type { BucketLimits } from '../../adapters/rate-limit/bursty-buckets';
+import { MemoryRateLimiter } from '../../adapters/rate-limit/memory/memory-rate-limiter';
+import { RedisRateLimiter } from '../../adapters/rate-limit/redis/redis-rate-limiter';
+import {
+  closeFailFastRedisClient,
+  createFailFastRedisClient,
+} from '../../adapters/redis/fail-fast-redis-client';
+import type { Disposers } from '../disposers';
+
+export interface RateLimitConfig {
+  customer: BucketLimits;
+  anonymous: BucketLimits;
+  /** With it, every process takes from the same buckets; without, each process counts its own. */
+  redisUrl?: string;
+  keyPrefix: string;
+}
+
+export function bindRateLimiter(
+  container: Container,
+  config: RateLimitConfig,
+  logger: Logger,
+  disposers: Disposers,
+): void {
+  const { redisUrl, ...options } = config;
+  let limiter: RateLimiter;
+  if (redisUrl === undefined) {
+    limiter = new MemoryRateLimiter(options);
+  } else {
+    const client = createFailFastRedisClient(redisUrl, (error) =>
+      logger.warn('redis rate limiter connection error', { error: error.message }),
+    );
+    disposers.push('redis rate limiter client', () => closeFailFastRedisClient(client));
+    limiter = new RedisRateLimiter(client, options);
+  }
+  container.bind(TOKENS.RateLimiter).toConstantValue(limiter);
+}
