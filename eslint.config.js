@@ -13,6 +13,8 @@ const FRAMEWORKS = [
   'pino',
   'zod',
   'rate-limiter-flexible',
+  'jose',
+  '*helmet',
 ];
 const OUTER_LAYERS = ['**/adapters/**', '**/config/**'];
 

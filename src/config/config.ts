@@ -17,6 +17,25 @@ export type QueueConfig =
   | { driver: 'bullmq'; redisUrl: string; queueName: string }
   | { driver: 'rabbitmq'; url: string; queueName: string };
 
+/** How bearer tokens are verified; `generated`: a secret of this process's own (embedded mode). */
+export type AuthConfig = (
+  { verify: 'secret'; secret: string } | { verify: 'jwks'; url: string } | { verify: 'generated' }
+) & { issuer?: string; audience?: string };
+
+export interface RateBudget {
+  perSecond: number;
+  burst: number;
+}
+
+/** Token buckets; a `perSecond` of 0 turns that limit off. */
+export interface RateLimitConfig {
+  customer: RateBudget;
+  anonymous: RateBudget;
+  /** With it, every process takes from the same buckets; without, each process counts its own. */
+  redisUrl?: string;
+  keyPrefix: string;
+}
+
 export interface WorkerConfig {
   concurrency: number;
   batching: BatchOptions;
@@ -32,6 +51,9 @@ export interface AppConfig {
   cache: CacheConfig;
   queue: QueueConfig;
   worker: WorkerConfig;
+  /** Null for a worker alone: it serves no API. */
+  auth: AuthConfig | null;
+  rateLimit: RateLimitConfig;
   /** Order placements and cancellation requests, each batched on its own (see Batcher). */
   apiBatching: BatchOptions;
   admission: { maxBacklog: number; sampleMs: number };
@@ -107,6 +129,49 @@ function queueConfig(env: Env, redisUrl?: string, amqpUrl?: string): QueueConfig
   }
 }
 
+const MIN_SECRET_LENGTH = 32;
+
+function authConfig(env: Env, role: Role, store: StoreConfig): AuthConfig | null {
+  const secret = text(env, 'AUTH_JWT_SECRET');
+  const jwksUrl = readUrl(env, 'AUTH_JWKS_URL', ['https:', 'http:']);
+  const checks = { issuer: text(env, 'AUTH_JWT_ISSUER'), audience: text(env, 'AUTH_JWT_AUDIENCE') };
+  if (secret && jwksUrl) {
+    throw new ConfigError('AUTH_JWT_SECRET', 'and AUTH_JWKS_URL are both set: set only one');
+  }
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (secret) return { verify: 'secret', secret, ...checks };
+  if (jwksUrl) return { verify: 'jwks', url: jwksUrl, ...checks };
+  if (role === 'worker') return null;
+  if (store.driver === 'mysql') {
+    throw new ConfigError(
+      'AUTH_JWT_SECRET',
+      'or AUTH_JWKS_URL is required when DATABASE_URL is set: the API verifies bearer tokens',
+    );
+  }
+  return { verify: 'generated', ...checks };
+}
+
+function rateLimitConfig(
+  env: Env,
+  redisUrl: string | undefined,
+  keyPrefix: string,
+): RateLimitConfig {
+  const perSecond = integer(env, 'RATE_LIMIT_PER_SECOND', 100, 0, 1_000_000);
+  const anonymous = integer(env, 'ANON_RATE_LIMIT_PER_SECOND', 2000, 0, 1_000_000);
+  const burst = integer(env, 'RATE_LIMIT_BURST', Math.max(200, perSecond), 0, 2_000_000);
+  if (perSecond > 0 && burst < perSecond) {
+    throw new ConfigError('RATE_LIMIT_BURST', 'must be at least RATE_LIMIT_PER_SECOND');
+  }
+  return {
+    customer: { perSecond, burst },
+    anonymous: { perSecond: anonymous, burst: 2 * anonymous },
+    redisUrl,
+    keyPrefix,
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const) ?? 'all';
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['mysql:']);
@@ -117,13 +182,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const store: StoreConfig = databaseUrl
     ? { driver: 'mysql', url: databaseUrl, poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500) }
     : { driver: 'memory' };
+  const keyPrefix = text(env, 'CACHE_KEY_PREFIX') ?? 'orders:';
   const cache: CacheConfig = redisUrl
-    ? {
-        driver: 'redis',
-        url: redisUrl,
-        ttlMs,
-        keyPrefix: text(env, 'CACHE_KEY_PREFIX') ?? 'orders:',
-      }
+    ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix }
     : { driver: 'memory', ttlMs };
   const queue = queueConfig(env, redisUrl, amqpUrl);
 
@@ -172,6 +233,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         batchSize: integer(env, 'REPUBLISH_BATCH_SIZE', 1000, 1, 100_000),
       },
     },
+    auth: authConfig(env, role, store),
+    rateLimit: rateLimitConfig(env, redisUrl, keyPrefix),
     apiBatching: { maxSize: integer(env, 'API_BATCH_SIZE', 100, 1, 1000), maxInFlight: 1 },
     admission: {
       maxBacklog: integer(env, 'MAX_BACKLOG', 0, 0, 10_000_000),

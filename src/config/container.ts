@@ -8,8 +8,10 @@ import { RandomIdGenerator } from '../adapters/system/random-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
 import type { AppConfig } from './config';
 import { Disposers } from './disposers';
+import { bindAuth } from './modules/auth-module';
 import { bindCache } from './modules/cache-module';
 import { bindQueue } from './modules/queue-module';
+import { bindRateLimiter } from './modules/rate-limit-module';
 import { bindStore } from './modules/store-module';
 import { bindUseCases } from './modules/use-cases-module';
 
@@ -34,6 +36,8 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     await bindStore(container, config.store, disposers, checks);
     bindCache(container, config.cache, clock, logger, disposers, checks);
     await bindQueue(container, config.queue, config.worker, logger, disposers, checks);
+    await bindAuth(container, config.auth, logger);
+    bindRateLimiter(container, config.rateLimit, logger, disposers);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);
     bindUseCases(container, config);
     // Disposed after HTTP and the worker stop, before the queue closes (see PublishAfterCommit).

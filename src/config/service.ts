@@ -4,6 +4,8 @@ import { createApp } from '../adapters/http/koa/create-app';
 import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
 import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
 import { startOrderWorker } from '../adapters/worker/order-worker';
+import { AuthenticateCaller } from '../application/access/authenticate-caller';
+import { ThrottleRequests } from '../application/access/throttle-requests';
 import { CreateCustomer } from '../application/customers/create-customer';
 import { DepositFunds } from '../application/customers/deposit-funds';
 import { GetCustomer } from '../application/customers/get-customer';
@@ -34,6 +36,8 @@ export interface RunningService {
 
 export function resolveHttpDependencies({ container }: Composition): HttpDependencies {
   return {
+    authenticateCaller: container.get(AuthenticateCaller),
+    throttleRequests: container.get(ThrottleRequests),
     createCustomer: container.get(CreateCustomer),
     getCustomer: container.get(GetCustomer),
     depositFunds: container.get(DepositFunds),

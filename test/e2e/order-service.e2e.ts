@@ -7,6 +7,7 @@ import { httpClient, type HttpAnswer } from '../support/http-client';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 import { dropQueue, REDIS_URL, AMQP_URL } from '../support/brokers';
 import { silentLogger } from '../support/silent-logger';
+import { adminToken, bearer, customerToken, TEST_AUTH_SECRET } from '../support/tokens';
 
 type Driver = 'bullmq' | 'rabbitmq';
 
@@ -24,6 +25,9 @@ export function orderServiceEndToEnd(driver: Driver): void {
     let api: RunningService;
     let worker: RunningService;
     let request: ReturnType<typeof httpClient>;
+    let anonymous: ReturnType<typeof httpClient>;
+    const as = (customerId: string) =>
+      httpClient(`http://127.0.0.1:${api.port}`, bearer(customerToken(customerId)));
 
     beforeAll(async () => {
       database = await createTestDatabase(`e2e_${driver}`);
@@ -39,10 +43,12 @@ export function orderServiceEndToEnd(driver: Driver): void {
         WORKER_CONCURRENCY: '8',
         REPUBLISH_AFTER_MS: '3000',
         REPUBLISH_INTERVAL_MS: '1000',
+        AUTH_JWT_SECRET: TEST_AUTH_SECRET,
       };
       worker = await startService(loadConfig({ ...env, ROLE: 'worker' }), silentLogger);
       api = await startService(loadConfig({ ...env, ROLE: 'api' }), silentLogger);
-      request = httpClient(`http://127.0.0.1:${api.port}`);
+      request = httpClient(`http://127.0.0.1:${api.port}`, bearer(adminToken()));
+      anonymous = httpClient(`http://127.0.0.1:${api.port}`);
     });
 
     afterAll(async () => {
@@ -66,11 +72,12 @@ export function orderServiceEndToEnd(driver: Driver): void {
       );
     const newProduct = async (price: number, stock: number) =>
       created(await request('POST', '/products', { name: 'Thing', price, stock }));
+    /** Placed by the customer itself, as a shop's storefront would. */
     const order = (
       customerId: string,
       items: { productId: string; quantity: number }[],
       headers = {},
-    ) => request('POST', '/orders', { customerId, items }, headers);
+    ) => as(customerId)('POST', '/orders', { items }, headers);
     const settled = (ids: string[]) =>
       eventually(
         async () => {
@@ -168,7 +175,9 @@ export function orderServiceEndToEnd(driver: Driver): void {
       await settled([accepted.body.id]);
 
       const cancels = await Promise.all(
-        Array.from({ length: 20 }, () => request('POST', `/orders/${accepted.body.id}/cancel`)),
+        Array.from({ length: 20 }, () =>
+          as(customer.id)('POST', `/orders/${accepted.body.id}/cancel`),
+        ),
       );
       for (const answer of cancels) expect([202, 409]).toContain(answer.status);
       expect(cancels.filter((a) => a.status === 202).length).toBeGreaterThan(0);
@@ -251,6 +260,45 @@ export function orderServiceEndToEnd(driver: Driver): void {
           title: expect.any(String),
         });
       }
+    });
+
+    it('lets a customer reach only its own orders and itself; anonymous callers nothing', async () => {
+      const owner = await newCustomer(10_000);
+      const other = await newCustomer(10_000);
+      const product = await newProduct(100, 10);
+      const placed = await order(owner.id, [{ productId: product.id, quantity: 1 }]);
+      expect(placed.status).toBe(202);
+      const intruder = as(other.id);
+
+      for (const [method, path] of [
+        ['GET', `/orders/${placed.body.id}`],
+        ['POST', `/orders/${placed.body.id}/cancel`],
+        ['GET', `/customers/${owner.id}`],
+        ['GET', `/customers/${owner.id}/orders`],
+      ] as const) {
+        const answer = await intruder(method, path);
+        expect({ path, status: answer.status, code: answer.body.code }).toEqual({
+          path,
+          status: 404,
+          code: 'NOT_FOUND',
+        });
+      }
+      const forOwner = await intruder('POST', '/orders', {
+        customerId: owner.id,
+        items: [{ productId: product.id, quantity: 1 }],
+      });
+      expect(forOwner.status).toBe(403);
+      expect(
+        (await intruder('POST', `/customers/${owner.id}/deposits`, { amount: 5 })).status,
+      ).toBe(403);
+      const unauthenticated = await anonymous('GET', `/orders/${placed.body.id}`);
+      expect(unauthenticated.status).toBe(401);
+      expect(unauthenticated.headers.get('www-authenticate')).toBe('Bearer');
+
+      const [done] = await settled([placed.body.id]);
+      expect(done.status).toBe('COMPLETED');
+      expect((await as(owner.id)('GET', `/customers/${owner.id}`)).body.balance).toBe(9_900);
+      expect((await request('GET', `/customers/${other.id}`)).body.balance).toBe(10_000);
     });
 
     it('leaves the database consistent', async () => {

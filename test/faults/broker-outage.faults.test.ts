@@ -1,3 +1,4 @@
+import { adminToken, bearer } from '../support/tokens';
 import { rmSync } from 'node:fs';
 import { eventually } from '../support/eventually';
 import { httpClient } from '../support/http-client';
@@ -16,7 +17,7 @@ afterAll(() => FaultRig.cleanupAll());
 
 /** Resolves once /ready reports the queue as `status` (and answers at all). */
 function queueReadiness(baseUrl: string, status: 'ok' | 'down') {
-  const request = httpClient(baseUrl);
+  const request = httpClient(baseUrl, bearer(adminToken()));
   return eventually(
     async () => {
       const ready = await request('GET', '/ready');

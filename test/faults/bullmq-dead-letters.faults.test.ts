@@ -1,3 +1,4 @@
+import { adminToken, bearer } from '../support/tokens';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { REDIS_URL } from '../support/brokers';
 import { eventually } from '../support/eventually';
@@ -10,7 +11,7 @@ const DEAD_LETTERS = 200;
 
 /** Starts the rig's API and seeds it with one customer and one product. */
 async function apiWithOneItemShop(rig: FaultRig) {
-  const request = httpClient(rig.baseUrl);
+  const request = httpClient(rig.baseUrl, bearer(adminToken()));
   await rig.startApi();
   const shop = await seedShop(rig.baseUrl, { customers: 1, products: 1 });
   const [customer] = shop.customers;

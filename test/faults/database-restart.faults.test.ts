@@ -1,3 +1,4 @@
+import { adminToken, bearer } from '../support/tokens';
 import { rmSync } from 'node:fs';
 import { eventually } from '../support/eventually';
 import { httpClient } from '../support/http-client';
@@ -31,7 +32,7 @@ describe.each(DRIVERS)('MariaDB is killed and restarted under load (%s)', (drive
       databaseUrl: mariadb.url(`orders_${driver}_${Date.now()}`),
     });
     await rig.run(async () => {
-      const request = httpClient(rig.baseUrl);
+      const request = httpClient(rig.baseUrl, bearer(adminToken()));
       const api = await rig.startApi();
       const shop = await seedShop(rig.baseUrl);
       const backlog = await placeBacklog(rig.baseUrl, shop, BACKLOG);

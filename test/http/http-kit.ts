@@ -3,12 +3,27 @@ import type Koa from 'koa';
 import request, { type Response } from 'supertest';
 import type { HttpDependencies } from '../../src/adapters/http/koa/http-dependencies';
 import type { LogFields, Logger } from '../../src/application/ports/logger';
+import { AuthenticateCaller } from '../../src/application/access/authenticate-caller';
+import { ThrottleRequests } from '../../src/application/access/throttle-requests';
+import { JoseTokenVerifier } from '../../src/adapters/auth/jose/jose-token-verifier';
 import { silentLogger } from '../support/silent-logger';
+import { adminToken, customerToken, TEST_AUTH_SECRET } from '../support/tokens';
 
-export type Agent = ReturnType<typeof request>;
+export type Agent = ReturnType<typeof request.agent>;
 
+/** Requests as an admin, who may do anything and is never rate-limited. */
 export function agent(app: Koa): Agent {
-  return request(app.callback());
+  return request.agent(app.callback()).set('Authorization', `Bearer ${adminToken()}`);
+}
+
+/** Requests as the customer `id`, with a token of its own. */
+export function customerAgent(app: Koa, id: string): Agent {
+  return request.agent(app.callback()).set('Authorization', `Bearer ${customerToken(id)}`);
+}
+
+/** Requests with no credentials at all. */
+export function anonymousAgent(app: Koa): Agent {
+  return request.agent(app.callback());
 }
 
 /** Asserts an RFC 9457 problem of the contract's shape and returns its body. */
@@ -85,6 +100,8 @@ export function stubDependencies(overrides: Partial<HttpDependencies> = {}): Htt
   };
   const stub = <T>(): T => unexpected as unknown as T;
   return {
+    authenticateCaller: new AuthenticateCaller(new JoseTokenVerifier({ secret: TEST_AUTH_SECRET })),
+    throttleRequests: new ThrottleRequests({ take: async () => null }),
     createCustomer: stub(),
     getCustomer: stub(),
     depositFunds: stub(),

@@ -102,7 +102,7 @@ describe('/openapi.json', () => {
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
     );
     expect(Object.keys(placeOrder.responses).sort()).toEqual(
-      ['202', '400', '413', '422', '500', '503'].sort(),
+      ['202', '400', '401', '403', '413', '422', '429', '500', '503'].sort(),
     );
     expect(placeOrder.responses['202']?.headers).toHaveProperty('Location');
     expect(placeOrder.responses['202']?.headers).toHaveProperty('Idempotent-Replayed');

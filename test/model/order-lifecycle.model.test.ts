@@ -1,3 +1,4 @@
+import { ADMIN } from '../support/tokens';
 import fc from 'fast-check';
 import { CreateCustomer } from '../../src/application/customers/create-customer';
 import { DepositFunds } from '../../src/application/customers/deposit-funds';
@@ -119,15 +120,17 @@ describe('cancelling at the top of the number range', () => {
   async function completedOrder() {
     const customer = await h
       .get(CreateCustomer)
-      .execute({ name: 'Rich', email: 'rich@example.com', balance: 1000 });
-    const product = await h.get(CreateProduct).execute({ name: 'Thing', price: 100, stock: 10 });
-    const { order } = await h.get(PlaceOrder).execute({
+      .execute(ADMIN, { name: 'Rich', email: 'rich@example.com', balance: 1000 });
+    const product = await h
+      .get(CreateProduct)
+      .execute(ADMIN, { name: 'Thing', price: 100, stock: 10 });
+    const { order } = await h.get(PlaceOrder).execute(ADMIN, {
       customerId: customerId(customer.id),
       items: [{ productId: productId(product.id), quantity: 2 }],
       idempotencyKey: null,
     });
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
-    expect((await h.get(GetOrder).execute(order.id)).status).toBe('COMPLETED');
+    expect((await h.get(GetOrder).execute(ADMIN, order.id)).status).toBe('COMPLETED');
     return { customerId: customerId(customer.id), productId: productId(product.id), id: order.id };
   }
 
@@ -141,9 +144,9 @@ describe('cancelling at the top of the number range', () => {
 
   /** Accepted when requested, then applied at once. */
   async function expectCancelled(id: OrderId): Promise<void> {
-    await h.get(RequestCancellation).execute(id);
+    await h.get(RequestCancellation).execute(ADMIN, id);
     await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: id }]);
-    expect((await h.get(GetOrder).execute(id)).status).toBe('CANCELLED');
+    expect((await h.get(GetOrder).execute(ADMIN, id)).status).toBe('CANCELLED');
   }
 
   it('refuses the deposit that would leave no room for the refund, then refunds', async () => {
@@ -151,21 +154,24 @@ describe('cancelling at the top of the number range', () => {
     const deposits = h.get(DepositFunds);
 
     await expectRejection(
-      deposits.execute({ customerId: order.customerId, amount: MAX - 800 }),
+      deposits.execute(ADMIN, { customerId: order.customerId, amount: MAX - 800 }),
       'AMOUNT_TOO_LARGE',
     );
-    await deposits.execute({ customerId: order.customerId, amount: MAX - 1000 });
+    await deposits.execute(ADMIN, { customerId: order.customerId, amount: MAX - 1000 });
 
     await expectCancelled(order.id);
-    expect((await h.get(GetCustomer).execute(order.customerId)).balance).toBe(MAX);
+    expect((await h.get(GetCustomer).execute(ADMIN, order.customerId)).balance).toBe(MAX);
   });
 
   it('refuses the restock that would leave no room for the items, then restocks', async () => {
     const order = await completedOrder();
     const updates = h.get(UpdateProduct);
 
-    await expectRejection(updates.execute(order.productId, { stock: MAX }), 'AMOUNT_TOO_LARGE');
-    await updates.execute(order.productId, { stock: MAX - 2 });
+    await expectRejection(
+      updates.execute(ADMIN, order.productId, { stock: MAX }),
+      'AMOUNT_TOO_LARGE',
+    );
+    await updates.execute(ADMIN, order.productId, { stock: MAX - 2 });
 
     await expectCancelled(order.id);
     expect((await h.get(GetProduct).execute(order.productId)).stock).toBe(MAX);

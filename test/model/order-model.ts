@@ -1,3 +1,4 @@
+import { ADMIN } from '../support/tokens';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
@@ -303,7 +304,7 @@ async function checkState(m: Model, r: Real): Promise<void> {
   await checkInvariants(m, r);
   const list = r.h.get(ListCustomerOrders);
   for (const [c, id] of r.customerIds.entries()) {
-    const page = await list.execute(customerId(id), { limit: 100, after: null });
+    const page = await list.execute(ADMIN, customerId(id), { limit: 100, after: null });
     const expected = m.orders.flatMap((o, i) => (o.customer === c ? [r.orderIds[i]] : []));
     expect(page.items.map((order) => order.id).sort()).toEqual(expected.sort());
   }
@@ -358,7 +359,7 @@ class CreateCustomerCommand implements Command {
   constructor(readonly balance: number) {}
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
-    const customer = await r.h.get(CreateCustomer).execute({
+    const customer = await r.h.get(CreateCustomer).execute(ADMIN, {
       name: 'Model shopper',
       email: `model-${randomUUID()}@example.com`,
       balance: this.balance,
@@ -381,7 +382,7 @@ class DepositCommand implements Command {
     const c = this.customer % m.customers.length;
     await r.h
       .get(DepositFunds)
-      .execute({ customerId: customerId(r.customerIds[c] as string), amount: this.amount });
+      .execute(ADMIN, { customerId: customerId(r.customerIds[c] as string), amount: this.amount });
     const customer = m.customers[c] as ModelCustomer;
     customer.deposits += this.amount;
     customer.balance += this.amount;
@@ -400,7 +401,7 @@ class CreateProductCommand implements Command {
   async run(m: Model, r: Real): Promise<void> {
     const product = await r.h
       .get(CreateProduct)
-      .execute({ name: 'Model thing', price: this.price, stock: this.stock });
+      .execute(ADMIN, { name: 'Model thing', price: this.price, stock: this.stock });
     r.productIds.push(product.id);
     m.products.push({ initial: this.stock, restocks: 0, stock: this.stock, price: this.price });
     await expectPublished(m, r, []);
@@ -421,7 +422,7 @@ class RestockCommand implements Command {
     const p = this.product % m.products.length;
     const changes =
       this.price === null ? { stock: this.stock } : { stock: this.stock, price: this.price };
-    await r.h.get(UpdateProduct).execute(productId(r.productIds[p] as string), changes);
+    await r.h.get(UpdateProduct).execute(ADMIN, productId(r.productIds[p] as string), changes);
     const product = m.products[p] as ModelProduct;
     product.restocks += this.stock - product.stock;
     product.stock = this.stock;
@@ -445,7 +446,7 @@ class PlaceOrderCommand implements Command {
     const lines = this.lines
       .map((line) => ({ product: line.product % m.products.length, quantity: line.quantity }))
       .filter((line) => !seen.has(line.product) && seen.add(line.product));
-    const placing = r.h.get(PlaceOrder).execute({
+    const placing = r.h.get(PlaceOrder).execute(ADMIN, {
       customerId: customerId(r.customerIds[c] as string),
       items: lines.map((line) => ({
         productId: productId(r.productIds[line.product] as string),
@@ -491,7 +492,9 @@ class RequestCancellationCommand implements Command {
   async run(m: Model, r: Real): Promise<void> {
     const index = this.order % m.orders.length;
     const o = m.orders[index] as ModelOrder;
-    const requesting = r.h.get(RequestCancellation).execute(orderId(r.orderIds[index] as string));
+    const requesting = r.h
+      .get(RequestCancellation)
+      .execute(ADMIN, orderId(r.orderIds[index] as string));
     if (o.status === 'FAILED' || o.status === 'CANCELLED') {
       await expectRejection(requesting, 'ORDER_NOT_CANCELLABLE');
       await expectPublished(m, r, []);

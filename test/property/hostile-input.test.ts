@@ -7,6 +7,7 @@ import { answerUnparsableRequests } from '../../src/adapters/http/koa/unparsable
 import { eventually } from '../support/eventually';
 import { createTestApp, type TestApp } from '../support/http-app';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { adminToken, customerToken, signTestToken } from '../support/tokens';
 import {
   bodyBytes,
   contentEncoding,
@@ -150,6 +151,43 @@ function structuredBody(kind: BodyKind, seeds: Seeds): fc.Arbitrary<string> {
   }
 }
 
+/**
+ * Mostly an admin's token, so that the checks behind authentication are reached; else a
+ * customer's, none, or one forged in each way a token can be wrong.
+ */
+function authorization(seeds: Seeds): fc.Arbitrary<string | undefined> {
+  const now = Math.floor(Date.now() / 1000);
+  const forged = fc.oneof(
+    fc.constant(
+      signTestToken(
+        { sub: 'x', role: 'admin', exp: now + 60 },
+        { secret: 'another-secret-of-32-characters-or-more' },
+      ),
+    ),
+    fc.constant(
+      signTestToken({ sub: 'x', role: 'admin', exp: now + 60 }, { header: { alg: 'none' } }),
+    ),
+    fc.constant(signTestToken({ sub: 'x', role: 'admin', exp: now - 3600 })),
+    fc.constant(signTestToken({ sub: 'x', role: 'admin' })),
+    fc.constant(signTestToken({ sub: 'x', role: 'root', exp: now + 60 })),
+    fc.constant(signTestToken({ role: 'customer', exp: now + 60 })),
+    hostileString.map(
+      (claims) =>
+        `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(claims).toString('base64url')}.x`,
+    ),
+    headerValue(200),
+  );
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constant(`Bearer ${adminToken()}`) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(...seeds.customerIds).map((id) => `Bearer ${customerToken(id)}`),
+    },
+    { weight: 2, arbitrary: forged.map((token) => `Bearer ${token}`) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
 const optionalHeader = (value: fc.Arbitrary<string>, weightOfAbsent = 2) =>
   fc.oneof(
     { weight: weightOfAbsent, arbitrary: fc.constant(undefined) },
@@ -174,10 +212,22 @@ function requestsTo(endpoint: EndpointSpec, seeds: Seeds): fc.Arbitrary<HostileR
       idempotencyKey: optionalHeader(headerValue(300), endpoint.body === 'order' ? 1 : 3),
       requestId: optionalHeader(headerValue(200)),
       accept: optionalHeader(headerValue(60), 6),
+      auth: authorization(seeds),
     })
     .map(
-      ({ segment: id, query: q, body: b, type, encoding, idempotencyKey, requestId, accept }) => {
+      ({
+        segment: id,
+        query: q,
+        body: b,
+        type,
+        encoding,
+        idempotencyKey,
+        requestId,
+        accept,
+        auth,
+      }) => {
         const headers: Record<string, string> = {};
+        if (auth !== undefined) headers['Authorization'] = auth;
         if (b !== null && type !== undefined) headers['Content-Type'] = type;
         if (b !== null && encoding !== undefined) headers['Content-Encoding'] = encoding;
         if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey;
@@ -216,13 +266,16 @@ function strayRequests(seeds: Seeds): fc.Arbitrary<HostileRequest> {
       query: queryString,
       body: fc.option(bodyBytes(hostileValue), { freq: 2 }),
       type: contentType,
+      auth: authorization(seeds),
     })
-    .map(({ method, segments, trailingSlash, query, body, type }): HostileRequest => {
+    .map(({ method, segments, trailingSlash, query, body, type, auth }): HostileRequest => {
       const sent = body !== null && method !== 'GET' && method !== 'HEAD';
+      const headers: Record<string, string> = auth === undefined ? {} : { Authorization: auth };
+      if (sent && type !== undefined) headers['Content-Type'] = type;
       return {
         method,
         path: `/${segments.join('/')}${trailingSlash ? '/' : ''}${query}`,
-        headers: sent && type !== undefined ? { 'Content-Type': type } : {},
+        headers,
         ...(sent ? { body } : {}),
       };
     });
@@ -347,7 +400,7 @@ function sendRaw(server: Server, bytes: Buffer): Promise<Answer> {
 
 /** A customer, products and orders that ids and bodies can name, made over HTTP. */
 async function seed(server: Server): Promise<Seeds> {
-  const http = request(server);
+  const http = request.agent(server).set('Authorization', `Bearer ${adminToken()}`);
   const customerIds: string[] = [];
   const productIds: string[] = [];
   for (let i = 0; i < 3; i += 1) {
@@ -423,7 +476,7 @@ function hostileSuite(profile: string, runs: number, env: () => Promise<Record<s
     });
 
     it('every order accepted along the way settles', async () => {
-      const http = request(server);
+      const http = request.agent(server).set('Authorization', `Bearer ${adminToken()}`);
       const ids: string[] = [];
       for (const customerId of seeds.customerIds) {
         let cursor: string | null = null;

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/config';
 import { buildContainer } from '../../src/config/container';
 import { resolveHttpDependencies, startWorkerRole } from '../../src/config/service';
 import { silentLogger } from './silent-logger';
+import { TEST_AUTH_SECRET } from './tokens';
 
 export interface TestApp {
   app: Koa;
@@ -14,10 +15,11 @@ export interface TestApp {
 
 /**
  * The real composition root on the environment given (embedded in-memory adapters by default),
- * with the worker running, for supertest(app.callback()).
+ * with the worker running, for supertest(app.callback()). Tokens signed with TEST_AUTH_SECRET are
+ * valid unless `env` says otherwise.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig(env);
+  const config = loadConfig({ AUTH_JWT_SECRET: TEST_AUTH_SECRET, ...env });
   const composition = await buildContainer(config, silentLogger);
   await startWorkerRole(composition, config, silentLogger);
   const deps = resolveHttpDependencies(composition);

@@ -5,13 +5,14 @@ export interface HttpAnswer {
 }
 
 /** A tiny JSON client over fetch for tests that talk to a listening service. */
-export function httpClient(baseUrl: string) {
+export function httpClient(baseUrl: string, defaultHeaders: Record<string, string> = {}) {
   return async function request(
     method: string,
     path: string,
     body?: unknown,
-    headers: Record<string, string> = {},
+    extraHeaders: Record<string, string> = {},
   ): Promise<HttpAnswer> {
+    const headers = { ...defaultHeaders, ...extraHeaders };
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/config';
 import { buildContainer } from '../../src/config/container';
 import { ManualClock, SequentialIds } from './fakes';
 import { silentLogger } from './silent-logger';
+import { TEST_AUTH_SECRET } from './tokens';
 
 export interface Harness {
   container: Container;
@@ -20,7 +21,10 @@ export interface Harness {
  * sequential ids. No worker consumes the queue: tests drive processing themselves.
  */
 export async function useCaseHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const { container, disposers } = await buildContainer(loadConfig(env), silentLogger);
+  const { container, disposers } = await buildContainer(
+    loadConfig({ AUTH_JWT_SECRET: TEST_AUTH_SECRET, ...env }),
+    silentLogger,
+  );
   const clock = new ManualClock();
   container.rebindSync(TOKENS.Clock).toConstantValue(clock);
   container.rebindSync(TOKENS.IdGenerator).toConstantValue(new SequentialIds());

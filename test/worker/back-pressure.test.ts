@@ -1,3 +1,4 @@
+import { bearer, customerToken } from '../support/tokens';
 import request from 'supertest';
 import { createApp } from '../../src/adapters/http/koa/create-app';
 import { PublishAfterCommit } from '../../src/application/orders/publish-after-commit';
@@ -55,12 +56,12 @@ describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])('back-pressure on %s', (driv
 
   it('refuses orders beyond MAX_BACKLOG, drops none it accepted, and recovers once a worker runs', async () => {
     api = await composeProcess({ ...env(), ROLE: 'api' });
-    const http = request(createApp(resolveHttpDependencies(api)).callback());
     const ids = await shop(api, { balance: 1_000_000, price: 100, stock: 1_000 });
+    const http = request
+      .agent(createApp(resolveHttpDependencies(api)).callback())
+      .set(bearer(customerToken(ids.customerId)));
     const order = () =>
-      http
-        .post('/orders')
-        .send({ customerId: ids.customerId, items: [{ productId: ids.productId, quantity: 1 }] });
+      http.post('/orders').send({ items: [{ productId: ids.productId, quantity: 1 }] });
 
     const answers = [];
     for (let i = 0; i < SENT; i += 1) {

@@ -1,3 +1,4 @@
+import { ADMIN } from '../support/tokens';
 import { connect } from 'amqplib';
 import { Queue } from 'bullmq';
 import { toOrderJobs } from '../../src/adapters/queue/order-job-payload';
@@ -243,7 +244,8 @@ describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])(
 
       // Cancelling: each CANCEL job twice as well; every refund and restock happens once.
       const cancelled = orderIds.slice(0, 4);
-      for (const id of cancelled) await api.container.get(RequestCancellation).execute(orderId(id));
+      for (const id of cancelled)
+        await api.container.get(RequestCancellation).execute(ADMIN, orderId(id));
       await publishCopies(
         api,
         cancelled.map((id) => ({ kind: 'CANCEL', orderId: orderId(id) })),

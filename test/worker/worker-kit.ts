@@ -1,3 +1,4 @@
+import { ADMIN, TEST_AUTH_SECRET } from '../support/tokens';
 import { randomBytes } from 'node:crypto';
 import {
   startOrderWorker,
@@ -66,6 +67,7 @@ export async function composeProcess(
     // The tests decide when work is published; the re-publisher must not do it for them.
     REPUBLISH_AFTER_MS: '600000',
     REPUBLISH_INTERVAL_MS: '600000',
+    AUTH_JWT_SECRET: TEST_AUTH_SECRET,
     ...env,
   });
   const composition = await buildContainer(config, logger);
@@ -115,12 +117,14 @@ export async function shop(
   { balance, price, stock }: { balance: number; price: number; stock: number },
 ) {
   const { container } = svc;
-  const customer = await container.get(CreateCustomer).execute({
+  const customer = await container.get(CreateCustomer).execute(ADMIN, {
     name: 'Shopper',
     email: `shopper-${randomBytes(6).toString('hex')}@example.com`,
     balance,
   });
-  const product = await container.get(CreateProduct).execute({ name: 'Thing', price, stock });
+  const product = await container
+    .get(CreateProduct)
+    .execute(ADMIN, { name: 'Thing', price, stock });
   return { customerId: customerId(customer.id), productId: productId(product.id) };
 }
 
@@ -129,7 +133,7 @@ export async function placeOrder(
   ids: { customerId: string; productId: string },
   quantity: number,
 ) {
-  const { order } = await svc.container.get(PlaceOrder).execute({
+  const { order } = await svc.container.get(PlaceOrder).execute(ADMIN, {
     customerId: customerId(ids.customerId),
     items: [{ productId: productId(ids.productId), quantity }],
     idempotencyKey: null,
@@ -138,7 +142,7 @@ export async function placeOrder(
 }
 
 export function readOrder(svc: ServiceProcess, id: string) {
-  return svc.container.get(GetOrder).execute(orderId(id));
+  return svc.container.get(GetOrder).execute(ADMIN, orderId(id));
 }
 
 export async function balanceOf(svc: ServiceProcess, id: string): Promise<number> {

@@ -1,5 +1,7 @@
 import { createCustomer, type Customer } from '../../domain/customer/customer';
 import { customerId } from '../../domain/shared/ids';
+import { authorise } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { UnitOfWork } from '../ports/unit-of-work';
@@ -17,7 +19,8 @@ export class CreateCustomer {
     private readonly clock: Clock,
   ) {}
 
-  async execute(input: CreateCustomerInput): Promise<Customer> {
+  async execute(caller: Caller, input: CreateCustomerInput): Promise<Customer> {
+    authorise(caller, 'createCustomer');
     const now = this.clock.now();
     const customer = createCustomer({ ...input, id: customerId(this.ids.next()), now });
     await this.uow.run(async (tx) => {

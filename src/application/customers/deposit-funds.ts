@@ -1,6 +1,8 @@
 import { deposit, type Customer } from '../../domain/customer/customer';
 import { NotFoundError } from '../../domain/shared/domain-error';
 import type { CustomerId } from '../../domain/shared/ids';
+import { authorise } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import type { Clock } from '../ports/clock';
 import type { UnitOfWork } from '../ports/unit-of-work';
 
@@ -15,7 +17,8 @@ export class DepositFunds {
     private readonly clock: Clock,
   ) {}
 
-  execute(input: DepositFundsInput): Promise<Customer> {
+  async execute(caller: Caller, input: DepositFundsInput): Promise<Customer> {
+    authorise(caller, 'depositFunds');
     return this.uow.run(async (tx) => {
       const customer = await tx.customers.lockById(input.customerId);
       if (!customer) throw new NotFoundError('Customer', input.customerId);

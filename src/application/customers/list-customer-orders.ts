@@ -2,6 +2,8 @@ import type { Order } from '../../domain/order/order';
 import { NotFoundError } from '../../domain/shared/domain-error';
 import type { CustomerId } from '../../domain/shared/ids';
 import type { Page, PageRequest } from '../../domain/shared/page';
+import { authorise, reaches } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import type { CustomerRepository } from '../ports/customer-repository';
 import type { OrderRepository } from '../ports/order-repository';
 
@@ -11,8 +13,11 @@ export class ListCustomerOrders {
     private readonly orders: OrderRepository,
   ) {}
 
-  async execute(customerId: CustomerId, page: PageRequest): Promise<Page<Order>> {
-    const customer = await this.customers.findById(customerId);
+  async execute(caller: Caller, customerId: CustomerId, page: PageRequest): Promise<Page<Order>> {
+    authorise(caller, 'listCustomerOrders');
+    const customer = reaches(caller, 'listCustomerOrders', customerId)
+      ? await this.customers.findById(customerId)
+      : null;
     if (!customer) throw new NotFoundError('Customer', customerId);
     return this.orders.listByCustomer(customerId, page);
   }

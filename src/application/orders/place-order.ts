@@ -1,7 +1,10 @@
 import type { Order } from '../../domain/order/order';
 import { IdempotencyKeyReusedError } from '../../domain/order/order.errors';
 import { placeOrder, type OrderLine } from '../../domain/order/place-order';
+import { ValidationError } from '../../domain/shared/domain-error';
 import { orderId, type CustomerId } from '../../domain/shared/ids';
+import { authorise, ForbiddenError, reaches } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
@@ -14,9 +17,15 @@ import type { PublishAfterCommit } from './publish-after-commit';
 import { requestFingerprint } from './request-fingerprint';
 
 export interface PlaceOrderInput {
-  customerId: CustomerId;
+  /** Whose order it is; a customer may leave it out to mean itself. */
+  customerId: CustomerId | null;
   items: readonly OrderLine[];
   idempotencyKey: string | null;
+}
+
+/** The input once the caller's customer is settled. */
+interface OrderRequest extends PlaceOrderInput {
+  customerId: CustomerId;
 }
 
 export interface PlaceOrderResult {
@@ -53,7 +62,9 @@ export class PlaceOrder {
     this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
   }
 
-  async execute(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  async execute(caller: Caller, request: PlaceOrderInput): Promise<PlaceOrderResult> {
+    authorise(caller, 'placeOrder');
+    const input = { ...request, customerId: orderingCustomer(caller, request.customerId) };
     if (!input.idempotencyKey) return this.place(input);
     const slot = JSON.stringify([input.customerId, input.idempotencyKey]);
     const earlier = this.lastCallByKey.get(slot) ?? Promise.resolve(null);
@@ -66,7 +77,7 @@ export class PlaceOrder {
     }
   }
 
-  private async place(input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  private async place(input: OrderRequest): Promise<PlaceOrderResult> {
     const fingerprint = input.idempotencyKey
       ? requestFingerprint(input.customerId, input.items)
       : null;
@@ -116,4 +127,16 @@ export class PlaceOrder {
     if (earlier.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
     return { order: earlier, replayed: true };
   }
+}
+
+/** The customer an order is placed for: named by an admin, or the calling customer itself. */
+function orderingCustomer(caller: Caller, named: CustomerId | null): CustomerId {
+  const customerId = named ?? (caller.role === 'customer' ? caller.customerId : null);
+  if (!customerId) {
+    throw new ValidationError('The request is invalid', [
+      { path: 'customerId', message: 'is required when an admin places an order' },
+    ]);
+  }
+  if (!reaches(caller, 'placeOrder', customerId)) throw new ForbiddenError();
+  return customerId;
 }

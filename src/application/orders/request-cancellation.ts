@@ -2,11 +2,18 @@ import { requestCancellation } from '../../domain/order/cancel-order';
 import type { Order } from '../../domain/order/order';
 import { DomainError, NotFoundError } from '../../domain/shared/domain-error';
 import type { OrderId } from '../../domain/shared/ids';
+import { authorise, reaches } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import type { Clock } from '../ports/clock';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import { orderJob } from './order-job';
 import type { PublishAfterCommit } from './publish-after-commit';
+
+interface CancellationRequest {
+  caller: Caller;
+  id: OrderId;
+}
 
 /**
  * Records the request durably and answers without waiting for the worker or for the publish (see
@@ -14,7 +21,7 @@ import type { PublishAfterCommit } from './publish-after-commit';
  * published together (see Batcher).
  */
 export class RequestCancellation {
-  private readonly requests: Batcher<OrderId, Order>;
+  private readonly requests: Batcher<CancellationRequest, Order>;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -22,21 +29,27 @@ export class RequestCancellation {
     private readonly clock: Clock,
     batching: BatchOptions,
   ) {
-    this.requests = new Batcher((ids) => this.recordAndPublish(ids), batching);
+    this.requests = new Batcher((requests) => this.recordAndPublish(requests), batching);
   }
 
-  execute(id: OrderId): Promise<Order> {
-    return this.requests.submit(id);
+  async execute(caller: Caller, id: OrderId): Promise<Order> {
+    authorise(caller, 'cancelOrder');
+    return this.requests.submit({ caller, id });
   }
 
-  private async recordAndPublish(ids: readonly OrderId[]): Promise<Outcome<Order>[]> {
+  private async recordAndPublish(
+    requests: readonly CancellationRequest[],
+  ): Promise<Outcome<Order>[]> {
+    const ids = requests.map((request) => request.id);
     const outcomes = await this.uow.run(async (tx) => {
       const orders = new Map((await tx.orders.lockMany(ids)).map((order) => [order.id, order]));
       const changed = new Map<OrderId, Order>();
       const now = this.clock.now();
-      const results = ids.map((id): Outcome<Order> => {
+      const results = requests.map(({ caller, id }): Outcome<Order> => {
         const order = orders.get(id);
-        if (!order) return failed(new NotFoundError('Order', id));
+        if (!order || !reaches(caller, 'cancelOrder', order.customerId)) {
+          return failed(new NotFoundError('Order', id));
+        }
         try {
           const requested = requestCancellation(order, now);
           orders.set(id, requested);

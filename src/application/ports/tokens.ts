@@ -11,4 +11,5 @@ export const TOKENS = {
   IdGenerator: Symbol.for('IdGenerator'),
   Logger: Symbol.for('Logger'),
   HealthChecks: Symbol.for('HealthChecks'),
+  TokenVerifier: Symbol.for('TokenVerifier'),
 } as const;

@@ -1,6 +1,8 @@
 import { initialStock } from '../../domain/product/inventory-movement';
 import { createProduct, type Product } from '../../domain/product/product';
 import { productId } from '../../domain/shared/ids';
+import { authorise } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { UnitOfWork } from '../ports/unit-of-work';
@@ -18,7 +20,8 @@ export class CreateProduct {
     private readonly clock: Clock,
   ) {}
 
-  async execute(input: CreateProductInput): Promise<Product> {
+  async execute(caller: Caller, input: CreateProductInput): Promise<Product> {
+    authorise(caller, 'createProduct');
     const product = createProduct({
       ...input,
       id: productId(this.ids.next()),

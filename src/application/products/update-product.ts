@@ -2,6 +2,8 @@ import { stockAdjustment } from '../../domain/product/inventory-movement';
 import { changeProduct, type Product, type ProductChanges } from '../../domain/product/product';
 import { NotFoundError } from '../../domain/shared/domain-error';
 import type { ProductId } from '../../domain/shared/ids';
+import { authorise } from '../access/access-policy';
+import type { Caller } from '../access/caller';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
 import type { ProductCache } from '../ports/product-cache';
@@ -16,7 +18,8 @@ export class UpdateProduct {
     private readonly logger: Logger,
   ) {}
 
-  async execute(id: ProductId, changes: ProductChanges): Promise<Product> {
+  async execute(caller: Caller, id: ProductId, changes: ProductChanges): Promise<Product> {
+    authorise(caller, 'updateProduct');
     const updated = await this.uow.run(async (tx) => {
       const [product] = await tx.products.lockMany([id]);
       if (!product) throw new NotFoundError('Product', id);

@@ -2,22 +2,14 @@ import type { Container } from 'inversify';
 import type { Logger } from '../../application/ports/logger';
 import type { RateLimiter } from '../../application/ports/rate-limiter';
 import { TOKENS } from '../../application/ports/tokens';
-import type { BucketLimits } from '../../adapters/rate-limit/bursty-buckets';
 import { MemoryRateLimiter } from '../../adapters/rate-limit/memory/memory-rate-limiter';
 import { RedisRateLimiter } from '../../adapters/rate-limit/redis/redis-rate-limiter';
 import {
   closeFailFastRedisClient,
   createFailFastRedisClient,
 } from '../../adapters/redis/fail-fast-redis-client';
+import type { RateLimitConfig } from '../config';
 import type { Disposers } from '../disposers';
-
-export interface RateLimitConfig {
-  customer: BucketLimits;
-  anonymous: BucketLimits;
-  /** With it, every process takes from the same buckets; without, each process counts its own. */
-  redisUrl?: string;
-  keyPrefix: string;
-}
 
 export function bindRateLimiter(
   container: Container,

@@ -4,6 +4,8 @@ import type { IdGenerator } from '../../application/ports/id-generator';
 import type { UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import type { OrderRepository } from '../../application/ports/order-repository';
+import { AuthenticateCaller } from '../../application/access/authenticate-caller';
+import { ThrottleRequests } from '../../application/access/throttle-requests';
 import { CreateCustomer } from '../../application/customers/create-customer';
 import { DepositFunds } from '../../application/customers/deposit-funds';
 import { GetCustomer } from '../../application/customers/get-customer';
@@ -35,6 +37,10 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     tokens: ServiceIdentifier[],
   ) => container.bind(useCase).toResolvedValue(factory as (...args: unknown[]) => R, tokens);
 
+  if (config.auth) {
+    bind(AuthenticateCaller, (...a) => new AuthenticateCaller(...a), [T.TokenVerifier]);
+  }
+  bind(ThrottleRequests, (...a) => new ThrottleRequests(...a), [T.RateLimiter]);
   bind(CreateCustomer, (...a) => new CreateCustomer(...a), [T.UnitOfWork, T.IdGenerator, T.Clock]);
   bind(GetCustomer, (...a) => new GetCustomer(...a), [T.CustomerRepository]);
   bind(DepositFunds, (...a) => new DepositFunds(...a), [T.UnitOfWork, T.Clock]);

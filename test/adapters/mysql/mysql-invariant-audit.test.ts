@@ -1,3 +1,4 @@
+import { ADMIN } from '../../support/tokens';
 import { randomUUID } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { migrateDatabase } from '../../../src/adapters/persistence/mysql/migrate';
@@ -44,24 +45,31 @@ interface Traffic {
 async function runTraffic(h: Harness): Promise<Traffic> {
   const tick = () => h.clock.advance(10);
   const ada = (
-    await h.get(CreateCustomer).execute({ name: 'Ada', email: 'ada@example.com', balance: 10_000 })
+    await h
+      .get(CreateCustomer)
+      .execute(ADMIN, { name: 'Ada', email: 'ada@example.com', balance: 10_000 })
   ).id;
   const bob = (
-    await h.get(CreateCustomer).execute({ name: 'Bob', email: 'bob@example.com', balance: 0 })
+    await h
+      .get(CreateCustomer)
+      .execute(ADMIN, { name: 'Bob', email: 'bob@example.com', balance: 0 })
   ).id;
-  await h.get(DepositFunds).execute({ customerId: bob, amount: 700 });
-  await h.get(DepositFunds).execute({ customerId: ada, amount: 250 });
-  const lamp = (await h.get(CreateProduct).execute({ name: 'Lamp', price: 1200, stock: 4 })).id;
-  const bulb = (await h.get(CreateProduct).execute({ name: 'Bulb', price: 150, stock: 0 })).id;
-  const shade = (await h.get(CreateProduct).execute({ name: 'Shade', price: 900, stock: 9 })).id;
+  await h.get(DepositFunds).execute(ADMIN, { customerId: bob, amount: 700 });
+  await h.get(DepositFunds).execute(ADMIN, { customerId: ada, amount: 250 });
+  const lamp = (await h.get(CreateProduct).execute(ADMIN, { name: 'Lamp', price: 1200, stock: 4 }))
+    .id;
+  const bulb = (await h.get(CreateProduct).execute(ADMIN, { name: 'Bulb', price: 150, stock: 0 }))
+    .id;
+  const shade = (await h.get(CreateProduct).execute(ADMIN, { name: 'Shade', price: 900, stock: 9 }))
+    .id;
   tick();
-  await h.get(UpdateProduct).execute(bulb, { stock: 40 });
-  await h.get(UpdateProduct).execute(shade, { stock: 6, price: 950 });
-  await h.get(UpdateProduct).execute(lamp, { name: 'Desk lamp' });
+  await h.get(UpdateProduct).execute(ADMIN, bulb, { stock: 40 });
+  await h.get(UpdateProduct).execute(ADMIN, shade, { stock: 6, price: 950 });
+  await h.get(UpdateProduct).execute(ADMIN, lamp, { name: 'Desk lamp' });
 
   const place = async (customerId: CustomerId, items: [ProductId, number][]) => {
     tick();
-    const { order } = await h.get(PlaceOrder).execute({
+    const { order } = await h.get(PlaceOrder).execute(ADMIN, {
       customerId,
       items: items.map(([productId, quantity]) => ({ productId, quantity })),
       idempotencyKey: null,
@@ -85,12 +93,12 @@ async function runTraffic(h: Harness): Promise<Traffic> {
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: id }]);
   }
   await h.get(FailDeadLetteredOrder).execute(deadLettered);
-  await h.get(RequestCancellation).execute(withdrawn);
+  await h.get(RequestCancellation).execute(ADMIN, withdrawn);
   await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: withdrawn }]);
-  await h.get(RequestCancellation).execute(reversed);
+  await h.get(RequestCancellation).execute(ADMIN, reversed);
   await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: reversed }]);
   await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: reversed }]);
-  await h.get(UpdateProduct).execute(lamp, { stock: 10 });
+  await h.get(UpdateProduct).execute(ADMIN, lamp, { stock: 10 });
   const pending = await place(bob, [[bulb, 1]]);
   return {
     ada,
@@ -507,7 +515,7 @@ describe('auditDatabase after real traffic', () => {
   });
 
   it('reports an order pending, and a cancellation unapplied, for longer than allowed', async () => {
-    await h.get(RequestCancellation).execute(t.completed);
+    await h.get(RequestCancellation).execute(ADMIN, t.completed);
     try {
       const later = new Date(h.clock.now().getTime() + 61_000);
 

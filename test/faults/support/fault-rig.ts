@@ -1,3 +1,4 @@
+import { TEST_AUTH_SECRET } from '../../support/tokens';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ const BASE_ENV = {
   REPUBLISH_INTERVAL_MS: '500',
   JOB_BACKOFF_MS: '200',
   SHUTDOWN_TIMEOUT_MS: '15000',
+  AUTH_JWT_SECRET: TEST_AUTH_SECRET,
 };
 
 const rigs = new Set<FaultRig>();

@@ -1,3 +1,4 @@
+import { bearer, customerToken } from '../../support/tokens';
 import { randomUUID } from 'node:crypto';
 import { randomOrder, type OrderBody, type Shop } from './shop';
 
@@ -36,7 +37,11 @@ async function postOrder(
   try {
     const response = await fetch(`${baseUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': key,
+        ...bearer(customerToken(body.customerId)),
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });

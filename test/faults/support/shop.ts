@@ -1,3 +1,4 @@
+import { adminToken, bearer } from '../../support/tokens';
 import { randomBytes } from 'node:crypto';
 import { httpClient } from '../../support/http-client';
 
@@ -21,7 +22,7 @@ export async function seedShop(
   baseUrl: string,
   { customers = 40, products = 20, balance = 100_000, stock = 400 } = {},
 ): Promise<Shop> {
-  const request = httpClient(baseUrl);
+  const request = httpClient(baseUrl, bearer(adminToken()));
   const shop: Shop = { customers: [], products: [] };
   for (let i = 0; i < customers; i += 1) {
     const answer = await request('POST', '/customers', {

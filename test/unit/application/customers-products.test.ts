@@ -1,3 +1,4 @@
+import { ADMIN } from '../../support/tokens';
 import { CreateCustomer } from '../../../src/application/customers/create-customer';
 import { DepositFunds } from '../../../src/application/customers/deposit-funds';
 import { GetCustomer } from '../../../src/application/customers/get-customer';
@@ -27,16 +28,16 @@ describe('customer and product use cases', () => {
   it('creates a customer, refuses the same email in another case, deposits atomically', async () => {
     const ada = await h
       .get(CreateCustomer)
-      .execute({ name: 'Ada', email: 'ada@example.com', balance: 10 });
+      .execute(ADMIN, { name: 'Ada', email: 'ada@example.com', balance: 10 });
     await expect(
-      h.get(CreateCustomer).execute({ name: 'Other', email: 'ADA@example.com', balance: 0 }),
+      h.get(CreateCustomer).execute(ADMIN, { name: 'Other', email: 'ADA@example.com', balance: 0 }),
     ).rejects.toBeInstanceOf(EmailTakenError);
     await Promise.all(
       Array.from({ length: 20 }, () =>
-        h.get(DepositFunds).execute({ customerId: ada.id, amount: 5 }),
+        h.get(DepositFunds).execute(ADMIN, { customerId: ada.id, amount: 5 }),
       ),
     );
-    expect((await h.get(GetCustomer).execute(ada.id)).balance).toBe(110);
+    expect((await h.get(GetCustomer).execute(ADMIN, ada.id)).balance).toBe(110);
   });
 
   describe('at the top of the number range', () => {
@@ -46,57 +47,59 @@ describe('customer and product use cases', () => {
     async function afterOneOrder() {
       const customer = await h
         .get(CreateCustomer)
-        .execute({ name: 'Rich', email: 'rich@example.com', balance: 1000 });
-      const product = await h.get(CreateProduct).execute({ name: 'Thing', price: 100, stock: 10 });
-      const { order } = await h.get(PlaceOrder).execute({
+        .execute(ADMIN, { name: 'Rich', email: 'rich@example.com', balance: 1000 });
+      const product = await h
+        .get(CreateProduct)
+        .execute(ADMIN, { name: 'Thing', price: 100, stock: 10 });
+      const { order } = await h.get(PlaceOrder).execute(ADMIN, {
         customerId: customer.id,
         items: [{ productId: product.id, quantity: 2 }],
         idempotencyKey: null,
       });
       await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
-      expect((await h.get(GetOrder).execute(order.id)).status).toBe('COMPLETED');
+      expect((await h.get(GetOrder).execute(ADMIN, order.id)).status).toBe('COMPLETED');
       return { customer: customer.id, product: product.id, order: order.id };
     }
 
     async function cancel(id: OrderId): Promise<void> {
-      await h.get(RequestCancellation).execute(id);
+      await h.get(RequestCancellation).execute(ADMIN, id);
       await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: id }]);
-      expect((await h.get(GetOrder).execute(id)).status).toBe('CANCELLED');
+      expect((await h.get(GetOrder).execute(ADMIN, id)).status).toBe('CANCELLED');
     }
 
     it('refuses a deposit that would take what was ever credited past 2^53 - 1, and changes nothing', async () => {
       const { customer, order } = await afterOneOrder();
 
       await expect(
-        h.get(DepositFunds).execute({ customerId: customer, amount: MAX - 800 }),
+        h.get(DepositFunds).execute(ADMIN, { customerId: customer, amount: MAX - 800 }),
       ).rejects.toMatchObject({ code: 'AMOUNT_TOO_LARGE' });
-      expect((await h.get(GetCustomer).execute(customer)).balance).toBe(800);
+      expect((await h.get(GetCustomer).execute(ADMIN, customer)).balance).toBe(800);
 
-      await h.get(DepositFunds).execute({ customerId: customer, amount: MAX - 1000 });
+      await h.get(DepositFunds).execute(ADMIN, { customerId: customer, amount: MAX - 1000 });
       await expect(
-        h.get(DepositFunds).execute({ customerId: customer, amount: 1 }),
+        h.get(DepositFunds).execute(ADMIN, { customerId: customer, amount: 1 }),
       ).rejects.toBeInstanceOf(AmountTooLargeError);
-      expect((await h.get(GetCustomer).execute(customer)).balance).toBe(MAX - 200);
+      expect((await h.get(GetCustomer).execute(ADMIN, customer)).balance).toBe(MAX - 200);
 
       await cancel(order);
-      expect((await h.get(GetCustomer).execute(customer)).balance).toBe(MAX);
+      expect((await h.get(GetCustomer).execute(ADMIN, customer)).balance).toBe(MAX);
     });
 
     it('refuses a restock that would take what was ever supplied past 2^53 - 1, and changes nothing', async () => {
       const { product, order } = await afterOneOrder();
 
       await expect(
-        h.get(UpdateProduct).execute(product, { stock: MAX, price: 1 }),
+        h.get(UpdateProduct).execute(ADMIN, product, { stock: MAX, price: 1 }),
       ).rejects.toMatchObject({ code: 'AMOUNT_TOO_LARGE' });
       expect(await h.get(GetProduct).execute(product)).toMatchObject({ stock: 8, price: 100 });
 
-      await h.get(UpdateProduct).execute(product, { stock: MAX - 2 });
+      await h.get(UpdateProduct).execute(ADMIN, product, { stock: MAX - 2 });
       await expect(
-        h.get(UpdateProduct).execute(product, { stock: MAX - 1 }),
+        h.get(UpdateProduct).execute(ADMIN, product, { stock: MAX - 1 }),
       ).rejects.toBeInstanceOf(AmountTooLargeError);
-      await h.get(UpdateProduct).execute(product, { price: 150 });
-      await h.get(UpdateProduct).execute(product, { stock: 5 });
-      await h.get(UpdateProduct).execute(product, { stock: MAX - 2 });
+      await h.get(UpdateProduct).execute(ADMIN, product, { price: 150 });
+      await h.get(UpdateProduct).execute(ADMIN, product, { stock: 5 });
+      await h.get(UpdateProduct).execute(ADMIN, product, { stock: MAX - 2 });
       expect((await h.get(GetProduct).execute(product)).stock).toBe(MAX - 2);
 
       await cancel(order);
@@ -106,11 +109,11 @@ describe('customer and product use cases', () => {
     it('counts every deposit of a concurrent burst against the limit', async () => {
       const customer = await h
         .get(CreateCustomer)
-        .execute({ name: 'Rich', email: 'rich@example.com', balance: MAX - 10 });
+        .execute(ADMIN, { name: 'Rich', email: 'rich@example.com', balance: MAX - 10 });
 
       const outcomes = await Promise.allSettled(
         Array.from({ length: 4 }, () =>
-          h.get(DepositFunds).execute({ customerId: customer.id, amount: 4 }),
+          h.get(DepositFunds).execute(ADMIN, { customerId: customer.id, amount: 4 }),
         ),
       );
 
@@ -120,28 +123,30 @@ describe('customer and product use cases', () => {
         'rejected',
         'rejected',
       ]);
-      expect((await h.get(GetCustomer).execute(customer.id)).balance).toBe(MAX - 2);
+      expect((await h.get(GetCustomer).execute(ADMIN, customer.id)).balance).toBe(MAX - 2);
     });
   });
 
   it('answers NotFound for unknown customers, products and their lists', async () => {
-    await expect(h.get(GetCustomer).execute(customerId('x'))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(
-      h.get(DepositFunds).execute({ customerId: customerId('x'), amount: 1 }),
-    ).rejects.toBeInstanceOf(NotFoundError);
-    await expect(
-      h.get(ListCustomerOrders).execute(customerId('x'), { limit: 10, after: null }),
-    ).rejects.toBeInstanceOf(NotFoundError);
-    await expect(h.get(GetProduct).execute(productId('x'))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(h.get(UpdateProduct).execute(productId('x'), { stock: 1 })).rejects.toBeInstanceOf(
+    await expect(h.get(GetCustomer).execute(ADMIN, customerId('x'))).rejects.toBeInstanceOf(
       NotFoundError,
     );
+    await expect(
+      h.get(DepositFunds).execute(ADMIN, { customerId: customerId('x'), amount: 1 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      h.get(ListCustomerOrders).execute(ADMIN, customerId('x'), { limit: 10, after: null }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(h.get(GetProduct).execute(productId('x'))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      h.get(UpdateProduct).execute(ADMIN, productId('x'), { stock: 1 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('patches a product and the cached read shows it at once', async () => {
-    const p = await h.get(CreateProduct).execute({ name: 'Lamp', price: 100, stock: 1 });
+    const p = await h.get(CreateProduct).execute(ADMIN, { name: 'Lamp', price: 100, stock: 1 });
     expect((await h.get(GetProduct).execute(p.id)).stock).toBe(1);
-    await h.get(UpdateProduct).execute(p.id, { stock: 7, price: 120 });
+    await h.get(UpdateProduct).execute(ADMIN, p.id, { stock: 7, price: 120 });
     expect(await h.get(GetProduct).execute(p.id)).toMatchObject({
       stock: 7,
       price: 120,
@@ -157,14 +162,14 @@ describe('customer and product use cases', () => {
       invalidate: () => Promise.reject(new Error('cache down')),
     };
     h.container.rebindSync(TOKENS.ProductCache).toConstantValue(broken);
-    const p = await h.get(CreateProduct).execute({ name: 'Lamp', price: 100, stock: 1 });
+    const p = await h.get(CreateProduct).execute(ADMIN, { name: 'Lamp', price: 100, stock: 1 });
     expect(await h.get(GetProduct).execute(p.id)).toEqual(p);
-    expect((await h.get(UpdateProduct).execute(p.id, { stock: 2 })).stock).toBe(2);
+    expect((await h.get(UpdateProduct).execute(ADMIN, p.id, { stock: 2 })).stock).toBe(2);
   });
 
   it('lists products newest first across pages without duplicates', async () => {
     for (let i = 0; i < 5; i += 1) {
-      await h.get(CreateProduct).execute({ name: `P${i}`, price: i, stock: i });
+      await h.get(CreateProduct).execute(ADMIN, { name: `P${i}`, price: i, stock: i });
       h.clock.advance(1);
     }
     const first = await h.get(ListProducts).execute({ limit: 2, after: null });

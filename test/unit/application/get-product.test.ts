@@ -1,3 +1,4 @@
+import { ADMIN } from '../../support/tokens';
 import { MemoryProductCache } from '../../../src/adapters/cache/memory/memory-product-cache';
 import type { ProductRepository } from '../../../src/application/ports/product-repository';
 import { TOKENS } from '../../../src/application/ports/tokens';
@@ -38,7 +39,7 @@ describe('GetProduct', () => {
     cache = new MemoryProductCache(TTL_MS, clock);
     store = countingReads(h.container.get<ProductRepository>(TOKENS.ProductRepository));
     getProduct = new GetProduct(store.products, cache, silentLogger);
-    product = await h.get(CreateProduct).execute({ name: 'Lamp', price: 100, stock: 1 });
+    product = await h.get(CreateProduct).execute(ADMIN, { name: 'Lamp', price: 100, stock: 1 });
   });
   afterEach(() => h.close());
 

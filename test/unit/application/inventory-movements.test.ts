@@ -1,3 +1,4 @@
+import { ADMIN } from '../../support/tokens';
 import { MemoryStore } from '../../../src/adapters/persistence/memory/memory-store';
 import { CreateCustomer } from '../../../src/application/customers/create-customer';
 import { FailDeadLetteredOrder } from '../../../src/application/orders/fail-dead-lettered-order';
@@ -38,10 +39,10 @@ describe('stock movements written by the use cases', () => {
     shopper = (
       await h
         .get(CreateCustomer)
-        .execute({ name: 'Ada', email: 'ada@example.com', balance: 10_000 })
+        .execute(ADMIN, { name: 'Ada', email: 'ada@example.com', balance: 10_000 })
     ).id;
-    lamp = (await h.get(CreateProduct).execute({ name: 'Lamp', price: 300, stock: 5 })).id;
-    bulb = (await h.get(CreateProduct).execute({ name: 'Bulb', price: 20, stock: 0 })).id;
+    lamp = (await h.get(CreateProduct).execute(ADMIN, { name: 'Lamp', price: 300, stock: 5 })).id;
+    bulb = (await h.get(CreateProduct).execute(ADMIN, { name: 'Bulb', price: 20, stock: 0 })).id;
   });
   afterEach(() => h.close());
 
@@ -55,7 +56,7 @@ describe('stock movements written by the use cases', () => {
   const since = (count: number): Moved[] => movements().slice(count);
   const place = async (items: [ProductId, number][]): Promise<OrderId> =>
     (
-      await h.get(PlaceOrder).execute({
+      await h.get(PlaceOrder).execute(ADMIN, {
         customerId: customerId(shopper),
         items: items.map(([id, quantity]) => ({ productId: id, quantity })),
         idempotencyKey: null,
@@ -93,13 +94,13 @@ describe('stock movements written by the use cases', () => {
   });
 
   it('records a PATCH that changes stock as a signed ADJUSTMENT, and one that does not as nothing', async () => {
-    await h.get(UpdateProduct).execute(lamp, { stock: 12 });
-    await h.get(UpdateProduct).execute(lamp, { stock: 9, price: 310 });
-    await h.get(UpdateProduct).execute(lamp, { price: 320, name: 'Desk lamp' });
-    await h.get(UpdateProduct).execute(lamp, { stock: 9 });
-    await expect(h.get(UpdateProduct).execute(productId('nothing'), { stock: 3 })).rejects.toThrow(
-      NotFoundError,
-    );
+    await h.get(UpdateProduct).execute(ADMIN, lamp, { stock: 12 });
+    await h.get(UpdateProduct).execute(ADMIN, lamp, { stock: 9, price: 310 });
+    await h.get(UpdateProduct).execute(ADMIN, lamp, { price: 320, name: 'Desk lamp' });
+    await h.get(UpdateProduct).execute(ADMIN, lamp, { stock: 9 });
+    await expect(
+      h.get(UpdateProduct).execute(ADMIN, productId('nothing'), { stock: 3 }),
+    ).rejects.toThrow(NotFoundError);
 
     expect(since(2)).toEqual([
       { productId: lamp, orderId: null, kind: 'ADJUSTMENT', quantity: 7 },
@@ -109,7 +110,7 @@ describe('stock movements written by the use cases', () => {
   });
 
   it('records one ORDER movement of -quantity per item when an order completes, once', async () => {
-    await h.get(UpdateProduct).execute(bulb, { stock: 10 });
+    await h.get(UpdateProduct).execute(ADMIN, bulb, { stock: 10 });
     const order = await place([
       [lamp, 2],
       [bulb, 4],
@@ -128,7 +129,7 @@ describe('stock movements written by the use cases', () => {
   it('records one ORDER_CANCEL of +quantity per item when a completed order is cancelled, once', async () => {
     const order = await place([[lamp, 3]]);
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order }]);
-    await h.get(RequestCancellation).execute(order);
+    await h.get(RequestCancellation).execute(ADMIN, order);
 
     await Promise.all([
       h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order }]),
@@ -149,7 +150,7 @@ describe('stock movements written by the use cases', () => {
     const dead = await place([[lamp, 1]]);
     await h.get(FailDeadLetteredOrder).execute(dead);
     const withdrawn = await place([[lamp, 1]]);
-    await h.get(RequestCancellation).execute(withdrawn);
+    await h.get(RequestCancellation).execute(ADMIN, withdrawn);
     await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: withdrawn }]);
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: withdrawn }]);
 

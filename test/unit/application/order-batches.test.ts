@@ -1,3 +1,4 @@
+import { ADMIN } from '../../support/tokens';
 import { MemoryStore } from '../../../src/adapters/persistence/memory/memory-store';
 import { CreateCustomer } from '../../../src/application/customers/create-customer';
 import { AdmissionControl } from '../../../src/application/orders/admission-control';
@@ -72,18 +73,21 @@ async function world(): Promise<World> {
   h.container.rebindSync(TOKENS.ProductRepository).toConstantValue(store.products);
   h.container.rebindSync(TOKENS.OrderRepository).toConstantValue(store.orders);
   const shopper = customerId(
-    (await h.get(CreateCustomer).execute({ name: 'Ada', email: 'ada@example.com', balance: 1000 }))
-      .id,
+    (
+      await h
+        .get(CreateCustomer)
+        .execute(ADMIN, { name: 'Ada', email: 'ada@example.com', balance: 1000 })
+    ).id,
   );
   const widget = productId(
-    (await h.get(CreateProduct).execute({ name: 'Widget', price: 300, stock: 3 })).id,
+    (await h.get(CreateProduct).execute(ADMIN, { name: 'Widget', price: 300, stock: 3 })).id,
   );
   const gadget = productId(
-    (await h.get(CreateProduct).execute({ name: 'Gadget', price: 100, stock: 10 })).id,
+    (await h.get(CreateProduct).execute(ADMIN, { name: 'Gadget', price: 100, stock: 10 })).id,
   );
   const place = async (items: [ProductId, number][], overrides: Partial<PlaceOrderInput> = {}) =>
     (
-      await h.get(PlaceOrder).execute({
+      await h.get(PlaceOrder).execute(ADMIN, {
         customerId: shopper,
         items: items.map(([id, quantity]) => ({ productId: id, quantity })),
         idempotencyKey: null,
@@ -193,7 +197,7 @@ describe('ProcessOrderJobs with several jobs in one call', () => {
   it('reverses a completed order once when its PLACE and CANCEL jobs come in one call', async () => {
     const id = await w.place([[w.widget, 2]]);
     await runJobs([{ kind: 'PLACE', orderId: id }]);
-    await w.h.get(RequestCancellation).execute(id);
+    await w.h.get(RequestCancellation).execute(ADMIN, id);
     await runJobs([
       { kind: 'PLACE', orderId: id },
       { kind: 'CANCEL', orderId: id },
@@ -211,7 +215,7 @@ describe('ProcessOrderJobs with several jobs in one call', () => {
 
   it('cancels a pending order whose cancellation was requested, with nothing applied', async () => {
     const id = await w.place([[w.widget, 2]]);
-    await w.h.get(RequestCancellation).execute(id);
+    await w.h.get(RequestCancellation).execute(ADMIN, id);
     await runJobs([
       { kind: 'CANCEL', orderId: id },
       { kind: 'PLACE', orderId: id },
@@ -267,7 +271,7 @@ describe('PlaceOrder under concurrent calls', () => {
   afterEach(() => w.h.close());
 
   const place = (overrides: Partial<PlaceOrderInput> = {}) =>
-    placeOrder.execute({
+    placeOrder.execute(ADMIN, {
       customerId: w.shopper,
       items: [{ productId: w.widget, quantity: 1 }],
       idempotencyKey: null,
@@ -315,8 +319,8 @@ describe('PlaceOrder under concurrent calls', () => {
     const input = { customerId: w.shopper, items: [{ productId: w.widget, quantity: 1 }] };
 
     // One batch at a time: the second could not start if the first still waited for the broker.
-    const first = await unconfirmed.execute({ ...input, idempotencyKey: null });
-    const second = await unconfirmed.execute({ ...input, idempotencyKey: null });
+    const first = await unconfirmed.execute(ADMIN, { ...input, idempotencyKey: null });
+    const second = await unconfirmed.execute(ADMIN, { ...input, idempotencyKey: null });
 
     expect([...w.store.tables.orders.keys()].sort()).toEqual(
       [first.order.id, second.order.id].sort(),
@@ -418,7 +422,7 @@ describe('RequestCancellation under concurrent calls', () => {
 
     const ids = [pendingA, orderId('no-such-order'), failedId, pendingB, completed];
     const [a, unknown, refused, b, done] = await Promise.allSettled(
-      ids.map((id) => requestCancellation.execute(id)),
+      ids.map((id) => requestCancellation.execute(ADMIN, id)),
     );
 
     expect(unknown).toMatchObject({ status: 'rejected', reason: expect.any(NotFoundError) });
@@ -451,9 +455,9 @@ describe('RequestCancellation under concurrent calls', () => {
     await takePublishedJobs(w.h);
 
     const [, once, twice] = await Promise.all([
-      requestCancellation.execute(other),
-      requestCancellation.execute(id),
-      requestCancellation.execute(id),
+      requestCancellation.execute(ADMIN, other),
+      requestCancellation.execute(ADMIN, id),
+      requestCancellation.execute(ADMIN, id),
     ]);
 
     expect(once.cancelRequestedAt).not.toBeNull();

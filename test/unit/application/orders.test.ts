@@ -1,3 +1,4 @@
+import { ADMIN } from '../../support/tokens';
 import { CreateCustomer } from '../../../src/application/customers/create-customer';
 import { GetCustomer } from '../../../src/application/customers/get-customer';
 import { BacklogFullError } from '../../../src/application/errors';
@@ -28,21 +29,25 @@ describe('order use cases', () => {
   beforeEach(async () => {
     h = await useCaseHarness();
     shopper = (
-      await h.get(CreateCustomer).execute({ name: 'Ada', email: 'ada@example.com', balance: 1000 })
+      await h
+        .get(CreateCustomer)
+        .execute(ADMIN, { name: 'Ada', email: 'ada@example.com', balance: 1000 })
     ).id;
-    widget = (await h.get(CreateProduct).execute({ name: 'Widget', price: 300, stock: 3 })).id;
+    widget = (await h.get(CreateProduct).execute(ADMIN, { name: 'Widget', price: 300, stock: 3 }))
+      .id;
   });
   afterEach(() => h.close());
 
   const place = (overrides: Partial<PlaceOrderInput> = {}) =>
-    h.get(PlaceOrder).execute({
+    h.get(PlaceOrder).execute(ADMIN, {
       customerId: customerId(shopper),
       items: [{ productId: productId(widget), quantity: 2 }],
       idempotencyKey: null,
       ...overrides,
     });
-  const orderOf = (id: OrderId) => h.get(GetOrder).execute(id);
-  const balance = async () => (await h.get(GetCustomer).execute(customerId(shopper))).balance;
+  const orderOf = (id: OrderId) => h.get(GetOrder).execute(ADMIN, id);
+  const balance = async () =>
+    (await h.get(GetCustomer).execute(ADMIN, customerId(shopper))).balance;
   const stock = async () => (await h.get(GetProduct).execute(productId(widget))).stock;
 
   it('stores a PENDING order and publishes one PLACE job, checking nothing else', async () => {
@@ -110,16 +115,18 @@ describe('order use cases', () => {
     try {
       const c = await full
         .get(CreateCustomer)
-        .execute({ name: 'B', email: 'b@example.com', balance: 0 });
-      const p = await full.get(CreateProduct).execute({ name: 'P', price: 1, stock: 1 });
+        .execute(ADMIN, { name: 'B', email: 'b@example.com', balance: 0 });
+      const p = await full.get(CreateProduct).execute(ADMIN, { name: 'P', price: 1, stock: 1 });
       const input = {
         customerId: customerId(c.id),
         items: [{ productId: productId(p.id), quantity: 1 }],
         idempotencyKey: null,
       };
-      await full.get(PlaceOrder).execute(input);
+      await full.get(PlaceOrder).execute(ADMIN, input);
       full.clock.advance(1000);
-      await expect(full.get(PlaceOrder).execute(input)).rejects.toBeInstanceOf(BacklogFullError);
+      await expect(full.get(PlaceOrder).execute(ADMIN, input)).rejects.toBeInstanceOf(
+        BacklogFullError,
+      );
     } finally {
       await full.close();
     }
@@ -146,7 +153,9 @@ describe('order use cases', () => {
       failureReason: 'INSUFFICIENT_STOCK',
     });
 
-    const gold = (await h.get(CreateProduct).execute({ name: 'Gold', price: 5000, stock: 9 })).id;
+    const gold = (
+      await h.get(CreateProduct).execute(ADMIN, { name: 'Gold', price: 5000, stock: 9 })
+    ).id;
     const tooDear = await place({ items: [{ productId: productId(gold), quantity: 1 }] });
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: tooDear.order.id }]);
     expect(await orderOf(tooDear.order.id)).toMatchObject({
@@ -166,7 +175,7 @@ describe('order use cases', () => {
 
   it('cancels a pending order with nothing applied, even if its PLACE job runs later', async () => {
     const { order } = await place();
-    await h.get(RequestCancellation).execute(order.id);
+    await h.get(RequestCancellation).execute(ADMIN, order.id);
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     await h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order.id }]);
     expect((await orderOf(order.id)).status).toBe('CANCELLED');
@@ -178,8 +187,8 @@ describe('order use cases', () => {
     const { order } = await place();
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
     await Promise.all([
-      h.get(RequestCancellation).execute(order.id),
-      h.get(RequestCancellation).execute(order.id),
+      h.get(RequestCancellation).execute(ADMIN, order.id),
+      h.get(RequestCancellation).execute(ADMIN, order.id),
     ]);
     await Promise.all([
       h.get(ProcessOrderJobs).execute([{ kind: 'CANCEL', orderId: order.id }]),
@@ -188,7 +197,7 @@ describe('order use cases', () => {
     expect((await orderOf(order.id)).status).toBe('CANCELLED');
     expect(await balance()).toBe(1000);
     expect(await stock()).toBe(3);
-    await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(
+    await expect(h.get(RequestCancellation).execute(ADMIN, order.id)).rejects.toBeInstanceOf(
       OrderNotCancellableError,
     );
   });
@@ -196,7 +205,7 @@ describe('order use cases', () => {
   it('refuses to cancel a failed order', async () => {
     const { order } = await place({ items: [{ productId: productId(widget), quantity: 4 }] });
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: order.id }]);
-    await expect(h.get(RequestCancellation).execute(order.id)).rejects.toBeInstanceOf(
+    await expect(h.get(RequestCancellation).execute(ADMIN, order.id)).rejects.toBeInstanceOf(
       OrderNotCancellableError,
     );
   });
@@ -205,7 +214,7 @@ describe('order use cases', () => {
     const old = await place();
     const completed = await place({ items: [{ productId: productId(widget), quantity: 1 }] });
     await h.get(ProcessOrderJobs).execute([{ kind: 'PLACE', orderId: completed.order.id }]);
-    await h.get(RequestCancellation).execute(completed.order.id);
+    await h.get(RequestCancellation).execute(ADMIN, completed.order.id);
     await takePublishedJobs(h);
     h.clock.advance(10_000);
     const fresh = await place();

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '../../../src/config/config';
 
+const SECRET = 'a-secret-of-at-least-thirty-two-characters';
+
 describe('loadConfig', () => {
   it('runs embedded, all in one process, when nothing is set', () => {
     const config = loadConfig({});
@@ -72,8 +74,72 @@ describe('loadConfig', () => {
     [{ API_BATCH_SIZE: '0' }, 'API_BATCH_SIZE'],
     [{ API_BATCH_SIZE: '1001' }, 'API_BATCH_SIZE'],
     [{ API_BATCH_SIZE: '-5' }, 'API_BATCH_SIZE'],
+    [{ DATABASE_URL: 'mysql://root@h/db' }, 'AUTH_JWT_SECRET or AUTH_JWKS_URL is required'],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32'],
+    [{ AUTH_JWT_SECRET: SECRET, AUTH_JWKS_URL: 'https://id/jwks' }, 'AUTH_JWT_SECRET'],
+    [{ AUTH_JWKS_URL: 'ftp://id/jwks' }, 'AUTH_JWKS_URL'],
+    [{ RATE_LIMIT_PER_SECOND: '-1' }, 'RATE_LIMIT_PER_SECOND'],
+    [{ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '10' }, 'RATE_LIMIT_BURST'],
+    [{ ANON_RATE_LIMIT_PER_SECOND: 'lots' }, 'ANON_RATE_LIMIT_PER_SECOND'],
   ])('refuses %p, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('verifies tokens with a secret of its own in embedded mode, and sets the contract limits', () => {
+    expect(loadConfig({})).toMatchObject({
+      auth: { verify: 'generated' },
+      rateLimit: {
+        customer: { perSecond: 100, burst: 200 },
+        anonymous: { perSecond: 2000, burst: 4000 },
+      },
+    });
+  });
+
+  it('verifies with AUTH_JWT_SECRET or AUTH_JWKS_URL, checking iss and aud when set', () => {
+    const database = { DATABASE_URL: 'mysql://root@h/db' };
+    expect(loadConfig({ ...database, AUTH_JWT_SECRET: SECRET }).auth).toEqual({
+      verify: 'secret',
+      secret: SECRET,
+      issuer: undefined,
+      audience: undefined,
+    });
+    expect(
+      loadConfig({
+        ...database,
+        AUTH_JWKS_URL: 'https://id.example/jwks.json',
+        AUTH_JWT_ISSUER: 'https://id.example',
+        AUTH_JWT_AUDIENCE: 'orders',
+      }).auth,
+    ).toEqual({
+      verify: 'jwks',
+      url: 'https://id.example/jwks.json',
+      issuer: 'https://id.example',
+      audience: 'orders',
+    });
+  });
+
+  it('needs no token configuration for a worker alone, which serves no API', () => {
+    const config = loadConfig({
+      ROLE: 'worker',
+      DATABASE_URL: 'mysql://root@h/db',
+      REDIS_URL: 'redis://h:6379',
+    });
+    expect(config.auth).toBeNull();
+  });
+
+  it('shares rate limits through Redis when it is set; 0 turns a limit off', () => {
+    const config = loadConfig({
+      REDIS_URL: 'redis://h:6379',
+      CACHE_KEY_PREFIX: 'shop:',
+      RATE_LIMIT_PER_SECOND: '0',
+      ANON_RATE_LIMIT_PER_SECOND: '10',
+    });
+    expect(config.rateLimit).toEqual({
+      customer: { perSecond: 0, burst: 200 },
+      anonymous: { perSecond: 10, burst: 20 },
+      redisUrl: 'redis://h:6379',
+      keyPrefix: 'shop:',
+    });
   });
 });

@@ -6,10 +6,8 @@ import type { LogFields, Logger } from '../../../src/application/ports/logger';
 import type { RateLimiter } from '../../../src/application/ports/rate-limiter';
 import { TOKENS } from '../../../src/application/ports/tokens';
 import { Disposers } from '../../../src/config/disposers';
-import {
-  bindRateLimiter,
-  type RateLimitConfig,
-} from '../../../src/config/modules/rate-limit-module';
+import type { RateLimitConfig } from '../../../src/config/config';
+import { bindRateLimiter } from '../../../src/config/modules/rate-limit-module';
 import { freePort } from '../../faults/support/processes';
 
 const LIMITS = { customer: { perSecond: 5, burst: 10 }, anonymous: { perSecond: 0, burst: 0 } };

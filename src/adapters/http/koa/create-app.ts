@@ -1,9 +1,9 @@
 import type Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
+import { AccessGuard } from './access-guard';
 import { errorMiddleware, HttpProblem } from './error-middleware';
 import { HttpApi } from './endpoint';
 import type { HttpDependencies } from './http-dependencies';
-import { jsonBody } from './json-body';
 import { openApiDocument, type OpenApiDocument } from './openapi';
 import { requestId } from './request-id';
 import { customerRoutes } from './routes/customer-routes';
@@ -40,7 +40,10 @@ function unmatched(router: Router): Middleware {
 
 /** The HTTP adapter as a Koa application; the caller decides where it listens. */
 export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa {
-  const api = new HttpApi();
+  const api = new HttpApi(
+    new AccessGuard(deps.authenticateCaller, deps.throttleRequests),
+    options.bodyLimit ?? '1mb',
+  );
   customerRoutes(api, deps);
   productRoutes(api, deps);
   orderRoutes(api, deps);
@@ -55,7 +58,6 @@ export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa
   app
     .use(requestId())
     .use(errorMiddleware(deps.logger))
-    .use(jsonBody(options.bodyLimit ?? '1mb'))
     .use(api.router.routes())
     .use(unmatched(api.router));
   return app;

@@ -1,13 +1,15 @@
 import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import Router, { type RouterContext } from '@koa/router';
+import { ACCESS, OPERATIONS, type Operation } from '../../../application/access/access-policy';
 import {
   DomainError,
   ValidationError,
   type ErrorDetail,
 } from '../../../domain/shared/domain-error';
 import type { ErrorCode } from '../../../domain/shared/error-codes';
+import type { Access, AccessGuard, CallerOf } from './access-guard';
 import { PROBLEMS, type ProblemCode } from './error-middleware';
-import { requestBody } from './json-body';
+import { jsonBody, requestBody } from './json-body';
 import { ProblemSchema } from './schemas';
 import type { z } from './zod';
 
@@ -22,6 +24,22 @@ export const RETRY_AFTER = {
   schema: { type: 'integer' as const, minimum: 1 },
 };
 
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': {
+    description: 'The budget: `"customer";q=100;w=1` is 100 requests a second.',
+    schema: { type: 'string' as const },
+  },
+  RateLimit: {
+    description: 'What is left of it: `"customer";r=0;t=1` is none, for 1 more second.',
+    schema: { type: 'string' as const },
+  },
+};
+
+const WWW_AUTHENTICATE = {
+  description: '`Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid.',
+  schema: { type: 'string' as const },
+};
+
 export const LOCATION = {
   description: 'The URL of the resource.',
   schema: { type: 'string' as const },
@@ -33,7 +51,8 @@ export function jsonContent(schema: z.ZodType): ResponseConfig['content'] {
 
 type EmptyObject = z.ZodObject<Record<never, never>>;
 
-export interface EndpointInput<P, Q, H, B> {
+export interface EndpointInput<P, Q, H, B, C = null> {
+  caller: C;
   params: P;
   query: Q;
   headers: H;
@@ -45,8 +64,11 @@ export interface Endpoint<
   Q extends z.ZodObject,
   H extends z.ZodObject,
   B extends z.ZodType,
+  A extends Access = Access,
 > {
   method: 'get' | 'post' | 'patch';
+  /** Who may call it (see AccessGuard); an operation of the access policy needs a token. */
+  access: A;
   /** OpenAPI template: `/customers/{id}`. */
   path: string;
   operationId: string;
@@ -62,7 +84,7 @@ export interface Endpoint<
   /** Codes the use case can throw, beyond those the request schemas imply. */
   errors?: readonly ProblemCode[];
   handle(
-    input: EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>>,
+    input: EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>, CallerOf<A>>,
     ctx: RouterContext,
   ): Promise<void>;
 }
@@ -74,13 +96,29 @@ export interface Endpoint<
 export class HttpApi {
   readonly router = new Router();
   readonly registry = new OpenAPIRegistry();
+  private readonly readBody: ReturnType<typeof jsonBody>;
+
+  constructor(
+    private readonly guard: AccessGuard,
+    bodyLimit: string,
+  ) {
+    this.readBody = jsonBody(bodyLimit);
+    this.registry.registerComponent('securitySchemes', BEARER_SCHEME, {
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        'A JWT whose `role` claim is `admin` or `customer`; for a customer, `sub` is its id.',
+    });
+  }
 
   endpoint<
     P extends z.ZodObject = EmptyObject,
     Q extends z.ZodObject = EmptyObject,
     H extends z.ZodObject = EmptyObject,
     B extends z.ZodType = z.ZodUndefined,
-  >(spec: Endpoint<P, Q, H, B>): void {
+    A extends Access = Access,
+  >(spec: Endpoint<P, Q, H, B, A>): void {
     this.registry.registerPath({
       method: spec.method,
       path: spec.path,
@@ -88,6 +126,7 @@ export class HttpApi {
       summary: spec.summary,
       description: spec.description,
       tags: [spec.tag],
+      security: isOperation(spec.access) ? [{ [BEARER_SCHEME]: [] }] : [],
       request: {
         params: spec.params,
         query: spec.query,
@@ -101,13 +140,25 @@ export class HttpApi {
     });
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](koaPath, async (ctx) => {
-      await spec.handle(parseRequest(spec, ctx), ctx);
+      const caller = await this.guard.admit(ctx, spec.access);
+      if (spec.body) await this.readBody(ctx, async () => undefined);
+      await spec.handle({ ...parseRequest(spec, ctx), caller }, ctx);
     });
   }
 }
 
+const BEARER_SCHEME = 'bearerAuth';
+
+const isOperation = (access: Access): access is Operation =>
+  (OPERATIONS as readonly string[]).includes(access);
+
 function implied(spec: Endpoint<z.ZodObject, z.ZodObject, z.ZodObject, z.ZodType>): ProblemCode[] {
   const codes: ProblemCode[] = [...(spec.errors ?? []), 'INTERNAL_ERROR'];
+  if (spec.access !== 'system') codes.push('RATE_LIMITED');
+  if (isOperation(spec.access)) {
+    codes.push('UNAUTHENTICATED');
+    if (Object.values(ACCESS[spec.access]).includes('none')) codes.push('FORBIDDEN');
+  }
   if (spec.params) codes.push('NOT_FOUND');
   if (spec.query || spec.headers || spec.body) codes.push('VALIDATION_FAILED');
   if (spec.body) codes.push('MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE');
@@ -125,22 +176,29 @@ function problemResponses(codes: readonly ProblemCode[]): Record<number, Respons
     const retries = group.some((code) => PROBLEMS[code].retryAfterSeconds !== undefined);
     responses[status] = {
       description: group.map((code) => `${code}: ${PROBLEMS[code].meaning}`).join(' · '),
-      headers: retries ? { 'Retry-After': RETRY_AFTER } : undefined,
+      headers: {
+        ...(retries ? { 'Retry-After': RETRY_AFTER } : {}),
+        ...(group.includes('RATE_LIMITED') ? RATE_LIMIT_HEADERS : {}),
+        ...(group.includes('UNAUTHENTICATED') ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {}),
+      },
       content: { 'application/problem+json': { schema: ProblemSchema } },
     };
   }
   return responses;
 }
 
+type ParsedRequest<P extends z.ZodObject, Q extends z.ZodObject, H extends z.ZodObject, B> = Omit<
+  EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>>,
+  'caller'
+>;
+
 function parseRequest<
   P extends z.ZodObject,
   Q extends z.ZodObject,
   H extends z.ZodObject,
   B extends z.ZodType,
->(
-  spec: Endpoint<P, Q, H, B>,
-  ctx: RouterContext,
-): EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>> {
+  A extends Access,
+>(spec: Endpoint<P, Q, H, B, A>, ctx: RouterContext): ParsedRequest<P, Q, H, B> {
   const params = spec.params?.safeParse(ctx.params);
   if (params && !params.success) {
     throw new DomainError('NOT_FOUND', 'Nothing exists at this URL');
@@ -162,7 +220,7 @@ function parseRequest<
     query: query ?? {},
     headers: headers ?? {},
     body,
-  } as EndpointInput<z.output<P>, z.output<Q>, z.output<H>, z.output<B>>;
+  } as ParsedRequest<P, Q, H, B>;
 }
 
 /** Header names are case-insensitive; the schema spells them as documented. */

@@ -6,6 +6,8 @@ import { requestIdOf } from './request-id';
 
 /** Codes only the HTTP layer can produce: they describe the request, not the domain. */
 export const HTTP_ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
   'MALFORMED_REQUEST',
   'MALFORMED_JSON',
   'UNSUPPORTED_MEDIA_TYPE',
@@ -43,6 +45,26 @@ export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
     status: 404,
     title: 'Not found',
     meaning: 'The resource named in the URL does not exist.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    title: 'Forbidden',
+    meaning: "The caller's role may not do this (a customer acting for another, or as an admin).",
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    title: 'Unauthenticated',
+    meaning:
+      'No bearer token, or one that is malformed, expired, wrongly signed or names an unknown role; ' +
+      '`WWW-Authenticate` says which.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    title: 'Rate limited',
+    meaning:
+      "The caller's request budget is spent; retry after `Retry-After` seconds. " +
+      '`RateLimit-Policy` and `RateLimit` describe the budget.',
+    retryAfterSeconds: 1,
   },
   UNKNOWN_CUSTOMER: {
     status: 422,
@@ -189,10 +211,13 @@ export function sendProblem<T extends ProblemDocument>(ctx: Context, problem: T)
 const GENERIC_DETAIL =
   'An unexpected error occurred. Quote the X-Request-Id response header when reporting it.';
 
+/** Kept on a problem response: they describe the request, not what the handler answered. */
+const KEPT_HEADERS = new Set(['x-request-id', 'cache-control', 'ratelimit', 'ratelimit-policy']);
+
 /** Headers a failed handler may have set (Location, …) must not describe the problem response. */
 function resetHeaders(ctx: Context): void {
   for (const name of Object.keys(ctx.response.headers)) {
-    if (name.toLowerCase() !== 'x-request-id') ctx.remove(name);
+    if (!KEPT_HEADERS.has(name.toLowerCase())) ctx.remove(name);
   }
 }
 
@@ -226,8 +251,8 @@ export function errorMiddleware(logger: Logger): Middleware {
         return;
       }
       if (error instanceof HttpProblem) {
-        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
         sendProblem(ctx, problemDocument(error.code, error.message));
+        for (const [name, value] of Object.entries(error.headers)) ctx.set(name, value);
         return;
       }
       logger.error('unexpected error while serving a request', {

@@ -1,3 +1,5 @@
+import type { AuthenticateCaller } from '../../../application/access/authenticate-caller';
+import type { ThrottleRequests } from '../../../application/access/throttle-requests';
 import type { CreateCustomer } from '../../../application/customers/create-customer';
 import type { DepositFunds } from '../../../application/customers/deposit-funds';
 import type { GetCustomer } from '../../../application/customers/get-customer';
@@ -14,6 +16,8 @@ import type { CheckReadiness } from '../../../application/system/check-readiness
 
 /** Everything the HTTP adapter drives: use cases only, handed in by the composition root. */
 export interface HttpDependencies {
+  authenticateCaller: AuthenticateCaller;
+  throttleRequests: ThrottleRequests;
   createCustomer: CreateCustomer;
   getCustomer: GetCustomer;
   depositFunds: DepositFunds;

@@ -81,7 +81,9 @@ const OrderLine = z
 
 export const PlaceOrderBody = z
   .strictObject({
-    customerId: Id,
+    customerId: Id.optional().openapi({
+      description: 'Whose order it is. Required for an admin; a customer may leave it out.',
+    }),
     items: z
       .array(OrderLine)
       .min(1, { error: 'must hold at least 1 item' })

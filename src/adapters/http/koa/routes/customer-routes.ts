@@ -24,6 +24,7 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
     method: 'post',
     path: '/customers',
     operationId: 'createCustomer',
+    access: 'createCustomer',
     summary: 'Create a customer',
     tag,
     body: CreateCustomerBody,
@@ -35,8 +36,8 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
         content: jsonContent(CustomerSchema),
       },
     },
-    handle: async ({ body }, ctx) => {
-      const customer = await deps.createCustomer.execute(body);
+    handle: async ({ caller, body }, ctx) => {
+      const customer = await deps.createCustomer.execute(caller, body);
       ctx.status = 201;
       ctx.set('Location', `/customers/${encodeURIComponent(customer.id)}`);
       ctx.body = presentCustomer(customer);
@@ -47,13 +48,14 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/customers/{id}',
     operationId: 'getCustomer',
+    access: 'getCustomer',
     summary: 'Read a customer',
     tag,
     params: IdParams,
     errors: STORE_ERRORS,
     responses: { 200: { description: 'The customer.', content: jsonContent(CustomerSchema) } },
-    handle: async ({ params }, ctx) => {
-      ctx.body = presentCustomer(await deps.getCustomer.execute(customerId(params.id)));
+    handle: async ({ caller, params }, ctx) => {
+      ctx.body = presentCustomer(await deps.getCustomer.execute(caller, customerId(params.id)));
     },
   });
 
@@ -61,6 +63,7 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
     method: 'post',
     path: '/customers/{id}/deposits',
     operationId: 'depositFunds',
+    access: 'depositFunds',
     summary: 'Add funds to a customer balance',
     description: 'Applied atomically and synchronously; answers the customer with its new balance.',
     tag,
@@ -70,8 +73,8 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
     responses: {
       200: { description: 'The customer after the deposit.', content: jsonContent(CustomerSchema) },
     },
-    handle: async ({ params, body }, ctx) => {
-      const customer = await deps.depositFunds.execute({
+    handle: async ({ caller, params, body }, ctx) => {
+      const customer = await deps.depositFunds.execute(caller, {
         customerId: customerId(params.id),
         amount: body.amount,
       });
@@ -83,6 +86,7 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/customers/{id}/orders',
     operationId: 'listCustomerOrders',
+    access: 'listCustomerOrders',
     summary: "List a customer's orders, newest first",
     tag,
     params: IdParams,
@@ -91,8 +95,12 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
     responses: {
       200: { description: 'One page of orders.', content: jsonContent(CustomerOrdersPage) },
     },
-    handle: async ({ params, query }, ctx) => {
-      const page = await deps.listCustomerOrders.execute(customerId(params.id), pageRequest(query));
+    handle: async ({ caller, params, query }, ctx) => {
+      const page = await deps.listCustomerOrders.execute(
+        caller,
+        customerId(params.id),
+        pageRequest(query),
+      );
       ctx.body = presentPage(page, presentOrder);
     },
   });

@@ -13,6 +13,7 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
     method: 'post',
     path: '/orders',
     operationId: 'placeOrder',
+    access: 'placeOrder',
     summary: 'Place an order',
     description:
       'Answers 202 once the order is durably stored, PENDING; a worker then checks stock and ' +
@@ -21,6 +22,7 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
     headers: IdempotencyHeaders,
     body: PlaceOrderBody,
     errors: [
+      'FORBIDDEN',
       'UNKNOWN_CUSTOMER',
       'UNKNOWN_PRODUCT',
       'IDEMPOTENCY_KEY_REUSED',
@@ -40,9 +42,9 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
         content: jsonContent(OrderSchema),
       },
     },
-    handle: async ({ headers, body }, ctx) => {
-      const { order, replayed } = await deps.placeOrder.execute({
-        customerId: customerId(body.customerId),
+    handle: async ({ caller, headers, body }, ctx) => {
+      const { order, replayed } = await deps.placeOrder.execute(caller, {
+        customerId: body.customerId === undefined ? null : customerId(body.customerId),
         items: body.items.map((item) => ({
           productId: productId(item.productId),
           quantity: item.quantity,
@@ -60,13 +62,14 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/orders/{id}',
     operationId: 'getOrder',
+    access: 'getOrder',
     summary: 'Read an order',
     tag,
     params: IdParams,
     errors: STORE_ERRORS,
     responses: { 200: { description: 'The order.', content: jsonContent(OrderSchema) } },
-    handle: async ({ params }, ctx) => {
-      ctx.body = presentOrder(await deps.getOrder.execute(orderId(params.id)));
+    handle: async ({ caller, params }, ctx) => {
+      ctx.body = presentOrder(await deps.getOrder.execute(caller, orderId(params.id)));
     },
   });
 
@@ -74,6 +77,7 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
     method: 'post',
     path: '/orders/{id}/cancel',
     operationId: 'cancelOrder',
+    access: 'cancelOrder',
     summary: 'Cancel an order',
     description:
       'Answers 202 without waiting for the worker: a PENDING order ends CANCELLED with nothing ' +
@@ -88,8 +92,8 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
         content: jsonContent(OrderSchema),
       },
     },
-    handle: async ({ params }, ctx) => {
-      const order = await deps.requestCancellation.execute(orderId(params.id));
+    handle: async ({ caller, params }, ctx) => {
+      const order = await deps.requestCancellation.execute(caller, orderId(params.id));
       ctx.status = 202;
       ctx.body = presentOrder(order);
     },

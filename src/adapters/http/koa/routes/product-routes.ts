@@ -24,6 +24,7 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
     method: 'post',
     path: '/products',
     operationId: 'createProduct',
+    access: 'createProduct',
     summary: 'Create a product',
     tag,
     body: CreateProductBody,
@@ -35,8 +36,8 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
         content: jsonContent(ProductSchema),
       },
     },
-    handle: async ({ body }, ctx) => {
-      const product = await deps.createProduct.execute(body);
+    handle: async ({ caller, body }, ctx) => {
+      const product = await deps.createProduct.execute(caller, body);
       ctx.status = 201;
       ctx.set('Location', `/products/${encodeURIComponent(product.id)}`);
       ctx.body = presentProduct(product);
@@ -47,6 +48,7 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/products',
     operationId: 'listProducts',
+    access: 'public',
     summary: 'List products, newest first',
     tag,
     query: PageQuery,
@@ -61,6 +63,7 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/products/{id}',
     operationId: 'getProduct',
+    access: 'public',
     summary: 'Read a product',
     description: 'Served through the cache; shows a change to the product within 1 second.',
     tag,
@@ -76,6 +79,7 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
     method: 'patch',
     path: '/products/{id}',
     operationId: 'updateProduct',
+    access: 'updateProduct',
     summary: 'Change a product',
     description: 'Send at least one of name, price, stock.',
     tag,
@@ -85,8 +89,10 @@ export function productRoutes(api: HttpApi, deps: Deps): void {
     responses: {
       200: { description: 'The changed product.', content: jsonContent(ProductSchema) },
     },
-    handle: async ({ params, body }, ctx) => {
-      ctx.body = presentProduct(await deps.updateProduct.execute(productId(params.id), body));
+    handle: async ({ caller, params, body }, ctx) => {
+      ctx.body = presentProduct(
+        await deps.updateProduct.execute(caller, productId(params.id), body),
+      );
     },
   });
 }

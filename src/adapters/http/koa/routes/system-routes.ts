@@ -12,6 +12,7 @@ export function systemRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/health',
     operationId: 'health',
+    access: 'system',
     summary: 'Liveness: the process serves',
     tag,
     responses: { 200: { description: 'Alive.', content: jsonContent(HealthSchema) } },
@@ -25,6 +26,7 @@ export function systemRoutes(api: HttpApi, deps: Deps): void {
     method: 'get',
     path: '/ready',
     operationId: 'ready',
+    access: 'system',
     summary: 'Readiness: every configured dependency answers',
     tag,
     responses: {

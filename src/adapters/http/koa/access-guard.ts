@@ -1,0 +1,82 @@
+import type { Context } from 'koa';
+import { authorise, type Operation } from '../../../application/access/access-policy';
+import type { AuthenticateCaller } from '../../../application/access/authenticate-caller';
+import type { Caller } from '../../../application/access/caller';
+import type { ThrottleRequests } from '../../../application/access/throttle-requests';
+import type { RateLimitVerdict } from '../../../application/ports/rate-limiter';
+import { HttpProblem } from './error-middleware';
+
+/**
+ * Who may reach an endpoint: callers with a token, for one of the policy's operations; anyone,
+ * within the anonymous rate limit (`public`); or anyone, always (`system`: a load balancer's
+ * probes must never be refused).
+ */
+export type Access = Operation | 'public' | 'system';
+
+export type CallerOf<A extends Access> = A extends Operation ? Caller : null;
+
+/** RFC 6750: `Bearer` then a token68. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const SAYS_BEARER = /^Bearer(?: |$)/i;
+
+/**
+ * Runs before a request is validated, so that an anonymous caller learns nothing from 422s:
+ * authenticates the bearer token, takes the request from its caller's rate budget, and refuses a
+ * role the policy never lets perform the operation.
+ */
+export class AccessGuard {
+  constructor(
+    private readonly authenticate: AuthenticateCaller,
+    private readonly throttle: ThrottleRequests,
+  ) {}
+
+  async admit<A extends Access>(ctx: Context, access: A): Promise<CallerOf<A>> {
+    if (access === 'system') return null as CallerOf<A>;
+    if (access === 'public') {
+      await this.take(ctx, null);
+      return null as CallerOf<A>;
+    }
+    const header = ctx.get('Authorization');
+    const token = BEARER.exec(header)?.[1];
+    const caller = token ? await this.authenticate.execute(token) : null;
+    if (!caller) {
+      await this.take(ctx, null);
+      throw unauthenticated(SAYS_BEARER.test(header));
+    }
+    await this.take(ctx, caller);
+    ctx.set('Cache-Control', 'no-store');
+    authorise(caller, access as Operation);
+    return caller as CallerOf<A>;
+  }
+
+  private async take(ctx: Context, caller: Caller | null): Promise<void> {
+    const verdict = await this.throttle.execute(caller, ctx.ip);
+    if (!verdict) return;
+    const headers = rateLimitHeaders(caller ? 'customer' : 'anonymous', verdict);
+    if (!verdict.allowed) {
+      throw new HttpProblem('RATE_LIMITED', 'Too many requests; retry after Retry-After seconds', {
+        ...headers,
+        'Retry-After': String(verdict.resetSeconds),
+      });
+    }
+    for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
+  }
+}
+
+function unauthenticated(tokenSent: boolean): HttpProblem {
+  return tokenSent
+    ? new HttpProblem('UNAUTHENTICATED', 'The bearer token is not valid', {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      })
+    : new HttpProblem('UNAUTHENTICATED', 'Send a bearer token: Authorization: Bearer <JWT>', {
+        'WWW-Authenticate': 'Bearer',
+      });
+}
+
+/** The IETF httpapi RateLimit fields, one policy named for the bucket. */
+function rateLimitHeaders(policy: string, verdict: RateLimitVerdict): Record<string, string> {
+  return {
+    'RateLimit-Policy': `"${policy}";q=${verdict.quota};w=${verdict.windowSeconds}`,
+    RateLimit: `"${policy}";r=${verdict.remaining};t=${verdict.resetSeconds}`,
+  };
+}
