@@ -21,6 +21,7 @@ const CONTRACT_ROUTES = [
 ];
 
 interface Operation {
+  security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; schema?: object }[];
   requestBody?: unknown;
   responses: Record<
@@ -31,7 +32,10 @@ interface Operation {
 type Document = {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { enum?: string[] }> };
+  components: {
+    schemas: Record<string, { enum?: string[] }>;
+    securitySchemes?: Record<string, unknown>;
+  };
 };
 
 const app = createApp(stubDependencies());
@@ -53,7 +57,28 @@ function operations(): [string, string, Operation][] {
   );
 }
 
+/** The contract's public endpoints; every other one takes a bearer token. */
+const PUBLIC_ROUTES = ['get /health', 'get /ready', 'get /products', 'get /products/{id}'];
+
 describe('/openapi.json', () => {
+  it('declares the bearer scheme, and which operations need it (the Authorize button of /docs)', () => {
+    expect(document.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+    });
+    for (const [method, path, operation] of operations()) {
+      const route = `${method} ${path}`;
+      const needsToken = !PUBLIC_ROUTES.includes(route);
+      expect({ route, security: operation.security }).toEqual({
+        route,
+        security: needsToken ? [{ bearerAuth: [] }] : [],
+      });
+      expect({ route, declares401: '401' in operation.responses }).toEqual({
+        route,
+        declares401: needsToken,
+      });
+    }
+  });
+
   it('is an OpenAPI 3.1 document with exactly the routes of the contract', () => {
     expect(document.openapi).toBe('3.1.0');
     const documented = operations().map(([method, path]) => `${method} ${path}`);

@@ -1,4 +1,3 @@
-import { ADMIN } from '../support/tokens';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
@@ -19,6 +18,10 @@ import { CreateProduct } from '../../src/application/products/create-product';
 import { UpdateProduct } from '../../src/application/products/update-product';
 import type { Order, OrderStatus } from '../../src/domain/order/order';
 import { customerId, orderId, productId } from '../../src/domain/shared/ids';
+import type { Caller } from '../../src/application/access/caller';
+import { GetCustomer } from '../../src/application/customers/get-customer';
+import { GetOrder } from '../../src/application/orders/get-order';
+import { ADMIN, asCustomer } from '../support/tokens';
 import { takePublishedJobs, type Harness } from '../support/use-case-harness';
 
 /**
@@ -353,6 +356,21 @@ async function expectRejection(work: Promise<unknown>, code: string): Promise<vo
   expect((error as { code?: unknown }).code).toBe(code);
 }
 
+/**
+ * Who runs a command: an admin (null), or the customer of that index. A customer acts on what is
+ * not its own only to be refused, and the model must not move when it is.
+ */
+type Actor = number | null;
+
+function callerOf(actor: Actor, m: Readonly<Model>, r: Real): Caller {
+  return actor === null ? ADMIN : asCustomer(r.customerIds[actor % m.customers.length] as string);
+}
+
+const ownerOrAdmin = (actor: Actor, m: Readonly<Model>, owner: number) =>
+  actor === null || actor % m.customers.length === owner;
+
+const showActor = (actor: Actor) => (actor === null ? 'admin' : `customer ${actor}`);
+
 type Command = fc.AsyncCommand<Model, Real>;
 
 class CreateCustomerCommand implements Command {
@@ -376,20 +394,28 @@ class DepositCommand implements Command {
   constructor(
     readonly customer: number,
     readonly amount: number,
+    readonly actor: Actor,
   ) {}
   check = (m: Readonly<Model>) => m.customers.length > 0;
   async run(m: Model, r: Real): Promise<void> {
     const c = this.customer % m.customers.length;
-    await r.h
-      .get(DepositFunds)
-      .execute(ADMIN, { customerId: customerId(r.customerIds[c] as string), amount: this.amount });
+    const depositing = r.h.get(DepositFunds).execute(callerOf(this.actor, m, r), {
+      customerId: customerId(r.customerIds[c] as string),
+      amount: this.amount,
+    });
+    if (this.actor !== null) {
+      await expectRejection(depositing, 'FORBIDDEN');
+      await checkState(m, r);
+      return;
+    }
+    await depositing;
     const customer = m.customers[c] as ModelCustomer;
     customer.deposits += this.amount;
     customer.balance += this.amount;
     await expectPublished(m, r, []);
     await checkState(m, r);
   }
-  toString = () => `deposit(customer ${this.customer}, ${this.amount})`;
+  toString = () => `deposit(customer ${this.customer}, ${this.amount}) as ${showActor(this.actor)}`;
 }
 
 class CreateProductCommand implements Command {
@@ -416,13 +442,22 @@ class RestockCommand implements Command {
     readonly product: number,
     readonly stock: number,
     readonly price: number | null,
+    readonly actor: Actor,
   ) {}
   check = (m: Readonly<Model>) => m.products.length > 0;
   async run(m: Model, r: Real): Promise<void> {
     const p = this.product % m.products.length;
     const changes =
       this.price === null ? { stock: this.stock } : { stock: this.stock, price: this.price };
-    await r.h.get(UpdateProduct).execute(ADMIN, productId(r.productIds[p] as string), changes);
+    const updating = r.h
+      .get(UpdateProduct)
+      .execute(callerOf(this.actor, m, r), productId(r.productIds[p] as string), changes);
+    if (this.actor !== null) {
+      await expectRejection(updating, 'FORBIDDEN');
+      await checkState(m, r);
+      return;
+    }
+    await updating;
     const product = m.products[p] as ModelProduct;
     product.restocks += this.stock - product.stock;
     product.stock = this.stock;
@@ -430,7 +465,8 @@ class RestockCommand implements Command {
     await expectPublished(m, r, []);
     await checkState(m, r);
   }
-  toString = () => `restock(product ${this.product}, stock ${this.stock}, price ${this.price})`;
+  toString = () =>
+    `restock(product ${this.product}, stock ${this.stock}, price ${this.price}) as ${showActor(this.actor)}`;
 }
 
 class PlaceOrderCommand implements Command {
@@ -438,6 +474,7 @@ class PlaceOrderCommand implements Command {
     readonly customer: number,
     readonly lines: readonly ModelLine[],
     readonly key: string | null,
+    readonly actor: Actor,
   ) {}
   check = (m: Readonly<Model>) => m.customers.length > 0 && m.products.length > 0;
   async run(m: Model, r: Real): Promise<void> {
@@ -446,8 +483,10 @@ class PlaceOrderCommand implements Command {
     const lines = this.lines
       .map((line) => ({ product: line.product % m.products.length, quantity: line.quantity }))
       .filter((line) => !seen.has(line.product) && seen.add(line.product));
-    const placing = r.h.get(PlaceOrder).execute(ADMIN, {
-      customerId: customerId(r.customerIds[c] as string),
+    const own = this.actor !== null && ownerOrAdmin(this.actor, m, c);
+    const placing = r.h.get(PlaceOrder).execute(callerOf(this.actor, m, r), {
+      // A customer placing its own order leaves the customer out, as the contract allows.
+      customerId: own ? null : customerId(r.customerIds[c] as string),
       items: lines.map((line) => ({
         productId: productId(r.productIds[line.product] as string),
         quantity: line.quantity,
@@ -456,7 +495,10 @@ class PlaceOrderCommand implements Command {
     });
     const earlier =
       this.key === null ? -1 : m.orders.findIndex((o) => o.customer === c && o.key === this.key);
-    if (earlier >= 0) {
+    if (!ownerOrAdmin(this.actor, m, c)) {
+      await expectRejection(placing, 'FORBIDDEN');
+      await expectPublished(m, r, []);
+    } else if (earlier >= 0) {
       if (isDeepStrictEqual((m.orders[earlier] as ModelOrder).lines, lines)) {
         const { order, replayed } = await placing;
         expect({ id: order.id, replayed }).toEqual({ id: r.orderIds[earlier], replayed: true });
@@ -483,19 +525,25 @@ class PlaceOrderCommand implements Command {
     await checkState(m, r);
   }
   toString = () =>
-    `placeOrder(customer ${this.customer}, ${JSON.stringify(this.lines)}, key ${this.key})`;
+    `placeOrder(customer ${this.customer}, ${JSON.stringify(this.lines)}, key ${this.key}) as ${showActor(this.actor)}`;
 }
 
 class RequestCancellationCommand implements Command {
-  constructor(readonly order: number) {}
+  constructor(
+    readonly order: number,
+    readonly actor: Actor,
+  ) {}
   check = (m: Readonly<Model>) => m.orders.length > 0;
   async run(m: Model, r: Real): Promise<void> {
     const index = this.order % m.orders.length;
     const o = m.orders[index] as ModelOrder;
     const requesting = r.h
       .get(RequestCancellation)
-      .execute(ADMIN, orderId(r.orderIds[index] as string));
-    if (o.status === 'FAILED' || o.status === 'CANCELLED') {
+      .execute(callerOf(this.actor, m, r), orderId(r.orderIds[index] as string));
+    if (!ownerOrAdmin(this.actor, m, o.customer)) {
+      await expectRejection(requesting, 'NOT_FOUND');
+      await expectPublished(m, r, []);
+    } else if (o.status === 'FAILED' || o.status === 'CANCELLED') {
       await expectRejection(requesting, 'ORDER_NOT_CANCELLABLE');
       await expectPublished(m, r, []);
     } else {
@@ -505,7 +553,48 @@ class RequestCancellationCommand implements Command {
     }
     await checkState(m, r);
   }
-  toString = () => `requestCancellation(order ${this.order})`;
+  toString = () => `requestCancellation(order ${this.order}) as ${showActor(this.actor)}`;
+}
+
+/**
+ * A customer reads an order, a customer and its list of orders: its own come back as the model
+ * has them, another's are NOT_FOUND, like ids that do not exist.
+ */
+class ReadAsCustomerCommand implements Command {
+  constructor(
+    readonly actor: number,
+    readonly order: number,
+    readonly customer: number,
+  ) {}
+  check = (m: Readonly<Model>) => m.orders.length > 0 && m.customers.length > 0;
+  async run(m: Model, r: Real): Promise<void> {
+    const caller = callerOf(this.actor, m, r);
+    const o = this.order % m.orders.length;
+    const c = this.customer % m.customers.length;
+    const id = customerId(r.customerIds[c] as string);
+    const reads = {
+      order: () => r.h.get(GetOrder).execute(caller, orderId(r.orderIds[o] as string)),
+      customer: () => r.h.get(GetCustomer).execute(caller, id),
+      list: () => r.h.get(ListCustomerOrders).execute(caller, id, { limit: 100, after: null }),
+    };
+    if (ownerOrAdmin(this.actor, m, (m.orders[o] as ModelOrder).customer)) {
+      expect((await reads.order()).id).toBe(r.orderIds[o]);
+    } else {
+      await expectRejection(reads.order(), 'NOT_FOUND');
+    }
+    if (ownerOrAdmin(this.actor, m, c)) {
+      expect((await reads.customer()).balance).toBe((m.customers[c] as ModelCustomer).balance);
+      const expected = m.orders.flatMap((order, i) =>
+        order.customer === c ? [r.orderIds[i]] : [],
+      );
+      expect((await reads.list()).items.map((order) => order.id).sort()).toEqual(expected.sort());
+    } else {
+      await expectRejection(reads.customer(), 'NOT_FOUND');
+      await expectRejection(reads.list(), 'NOT_FOUND');
+    }
+    await checkState(m, r);
+  }
+  toString = () => `read(order ${this.order}, customer ${this.customer}) as customer ${this.actor}`;
 }
 
 /** The worker takes waiting jobs in any order; a job it keeps is delivered again later. */
@@ -598,6 +687,8 @@ class RepublishCommand implements Command {
 
 export function orderCommands(maxCommands: number): fc.Arbitrary<Iterable<Command>> {
   const index = fc.nat({ max: 20 });
+  /** An admin a third of the time; else a customer, whose own work it often is (few customers). */
+  const actor: fc.Arbitrary<Actor> = fc.option(index, { freq: 3 });
   const place = fc
     .tuple(
       index,
@@ -606,8 +697,9 @@ export function orderCommands(maxCommands: number): fc.Arbitrary<Iterable<Comman
         maxLength: 3,
       }),
       fc.option(fc.constantFrom('key-a', 'key-b'), { freq: 3 }),
+      actor,
     )
-    .map(([c, lines, key]) => new PlaceOrderCommand(c, lines, key));
+    .map(([c, lines, key, by]) => new PlaceOrderCommand(c, lines, key, by));
   const steps = fc.array(fc.record({ pick: fc.nat(), redeliver: fc.boolean() }), {
     minLength: 1,
     maxLength: 4,
@@ -617,14 +709,22 @@ export function orderCommands(maxCommands: number): fc.Arbitrary<Iterable<Comman
   return fc.commands(
     [
       balances.map((opening) => new CreateCustomerCommand(opening)),
-      fc.tuple(index, amounts).map(([c, deposit]) => new DepositCommand(c, deposit)),
+      fc
+        .tuple(index, amounts, fc.option(index, { freq: 2 }))
+        .map(([c, deposit, by]) => new DepositCommand(c, deposit, by)),
       fc.tuple(prices, stocks).map(([p, s]) => new CreateProductCommand(p, s)),
       fc
-        .tuple(index, fc.integer({ min: 0, max: 15 }), fc.option(prices))
-        .map(([p, level, newPrice]) => new RestockCommand(p, level, newPrice)),
+        .tuple(
+          index,
+          fc.integer({ min: 0, max: 15 }),
+          fc.option(prices),
+          fc.option(index, { freq: 2 }),
+        )
+        .map(([p, level, newPrice, by]) => new RestockCommand(p, level, newPrice, by)),
       place,
       place,
-      index.map((o) => new RequestCancellationCommand(o)),
+      fc.tuple(index, actor).map(([o, by]) => new RequestCancellationCommand(o, by)),
+      fc.tuple(index, index, index).map(([by, o, c]) => new ReadAsCustomerCommand(by, o, c)),
       processJobs,
       processJobs,
       steps.map((picks) => new ProcessBatchCommand(picks)),
