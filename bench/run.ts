@@ -17,6 +17,7 @@ import { createServiceEnvironment, LOCAL_SERVERS, type Driver } from './service/
 import { machineInfo, type MachineInfo } from './service/machine-info';
 import { describeMachineCpu, watchMachineCpu } from './service/machine-cpu';
 import { runCommand, startServiceRole, type RunningChild } from './service/service-process';
+import { adminToken } from './service/tokens';
 
 /** dist-bench/bench/run.js → the repository. */
 const ROOT = resolve(__dirname, '..', '..');
@@ -49,7 +50,7 @@ async function withMachineCpu<T>(name: string, work: () => Promise<T>): Promise<
 
 async function bareKoaBaseline(options: BenchOptions): Promise<ReadsResult> {
   const { child, paths } = await startBareKoa(options.products);
-  const target = new HttpTarget(`http://127.0.0.1:${child.port}`, options.connections);
+  const target = HttpTarget.open(`http://127.0.0.1:${child.port}`, options.connections);
   try {
     return { products: options.products, ...(await measureReads(target, paths, options, log)) };
   } finally {
@@ -109,9 +110,10 @@ async function runDriver(
       env.serviceEnv,
       profileFlags(options, `${run.id}-${driver}-worker`),
     );
-    target = new HttpTarget(`http://127.0.0.1:${api.port}`, options.connections);
+    target = HttpTarget.open(`http://127.0.0.1:${api.port}`, options.connections);
     const context: ScenarioContext = {
       target,
+      admin: target.as(await adminToken(env.authSecret)),
       env,
       api,
       worker,

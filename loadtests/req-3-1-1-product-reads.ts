@@ -2,6 +2,7 @@ import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { getProduct } from './lib/api.ts';
 import type { Product } from './lib/api.ts';
+import { adminToken } from './lib/auth.ts';
 import { positiveInt } from './lib/env.ts';
 import { createProducts } from './lib/fixtures.ts';
 import { ALWAYS, constantArrivalRate, latencyOf } from './lib/load-profile.ts';
@@ -37,9 +38,10 @@ interface Data {
 }
 
 export function setup(): Data {
-  return { products: createProducts(PRODUCTS, 1000, () => randomInt(100, 9999)) };
+  return { products: createProducts(adminToken(), PRODUCTS, 1000, () => randomInt(100, 9999)) };
 }
 
+/** Anonymous, as a shop's visitors read products. */
 export default function (data: Data): void {
   const product = pick(data.products);
   const read = getProduct(product.id).value;

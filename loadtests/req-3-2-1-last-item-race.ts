@@ -1,9 +1,11 @@
 import { check } from 'k6';
 import type { Options } from 'k6/options';
 import { placeOrder } from './lib/api.ts';
-import type { Customer, Product } from './lib/api.ts';
+import type { Product } from './lib/api.ts';
+import { adminToken } from './lib/auth.ts';
 import { positiveInt, SETTLE_TIMEOUT_MS } from './lib/env.ts';
 import { createCustomers, createProducts } from './lib/fixtures.ts';
+import type { Shopper } from './lib/fixtures.ts';
 import { ALWAYS, latencyOf, simultaneous } from './lib/load-profile.ts';
 import { waitForOrders } from './lib/poll.ts';
 import {
@@ -34,30 +36,35 @@ export const options: Options = {
 };
 
 interface Data {
-  customer: Customer;
+  admin: string;
+  customer: Shopper;
   product: Product;
 }
 
 export function setup(): Data {
-  const [customer] = createCustomers(1, ORDERS * PRICE);
-  const [product] = createProducts(1, 1, () => PRICE);
+  const admin = adminToken();
+  const [customer] = createCustomers(admin, 1, ORDERS * PRICE);
+  const [product] = createProducts(admin, 1, 1, () => PRICE);
   if (!customer || !product) throw new Error('setup made no customer or product');
-  return { customer, product };
+  return { admin, customer, product };
 }
 
 export default function (data: Data): void {
-  const order = placeOrder({
-    customerId: data.customer.id,
+  const order = placeOrder(data.customer.token, {
     items: [{ productId: data.product.id, quantity: 1 }],
   }).value;
   check(order, { 'POST /orders answers 202 PENDING': (body) => body?.status === 'PENDING' });
 }
 
 export function teardown(data: Data): void {
-  const orders = waitForOrders([data.customer.id], isTerminal, SETTLE_TIMEOUT_MS);
+  const orders = waitForOrders(data.admin, [data.customer.id], isTerminal, SETTLE_TIMEOUT_MS);
   expectSettled(orders, isTerminal, 'COMPLETED or FAILED');
   expectOutcomes(orders, { COMPLETED: 1, 'FAILED INSUFFICIENT_STOCK': ORDERS - 1 });
   expectTotals(orders, [data.product]);
   // Exactly one COMPLETED order makes these "stock 0" and "balance debited once".
-  expectStockAndBalances({ customers: [data.customer], products: [data.product] }, orders);
+  expectStockAndBalances(
+    data.admin,
+    { customers: [data.customer], products: [data.product] },
+    orders,
+  );
 }

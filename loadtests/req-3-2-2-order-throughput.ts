@@ -3,9 +3,11 @@ import exec from 'k6/execution';
 import { Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { placeOrder } from './lib/api.ts';
-import type { Customer, Order, OrderLine, Product } from './lib/api.ts';
+import type { Order, OrderLine, Product } from './lib/api.ts';
+import { adminToken } from './lib/auth.ts';
 import { positiveInt, SETTLE_TIMEOUT_MS } from './lib/env.ts';
 import { createCustomers, createProducts } from './lib/fixtures.ts';
+import type { Shopper } from './lib/fixtures.ts';
 import { ALWAYS, constantArrivalRate, latencyOf } from './lib/load-profile.ts';
 import { waitForOrders } from './lib/poll.ts';
 import { pick, randomInt } from './lib/random.ts';
@@ -52,16 +54,19 @@ export const options: Options = {
 };
 
 interface Data {
-  customers: Customer[];
+  admin: string;
+  customers: Shopper[];
   products: Product[];
 }
 
 export function setup(): Data {
+  const admin = adminToken();
   // Enough for every order to land on one product or one customer.
   const stock = ORDERS * MAX_QUANTITY;
   return {
-    customers: createCustomers(CUSTOMERS, ORDERS * MAX_LINES * MAX_QUANTITY * MAX_PRICE),
-    products: createProducts(PRODUCTS, stock, () => randomInt(100, MAX_PRICE)),
+    admin,
+    customers: createCustomers(admin, CUSTOMERS, ORDERS * MAX_LINES * MAX_QUANTITY * MAX_PRICE),
+    products: createProducts(admin, PRODUCTS, stock, () => randomInt(100, MAX_PRICE)),
   };
 }
 
@@ -76,7 +81,7 @@ export default function (data: Data): void {
   // The executor's last tick falls on the very end of the run and may start one iteration
   // more than asked; the count of orders is part of what teardown checks.
   if (exec.scenario.iterationInTest >= ORDERS) return;
-  const order = placeOrder({ customerId: pick(data.customers).id, items: lines(data.products) });
+  const order = placeOrder(pick(data.customers).token, { items: lines(data.products) });
   check(order.value, { 'POST /orders answers 202 PENDING': (body) => body?.status === 'PENDING' });
 }
 
@@ -89,6 +94,7 @@ function recordSettleTimes(orders: readonly Order[]): void {
 
 export function teardown(data: Data): void {
   const orders = waitForOrders(
+    data.admin,
     data.customers.map((customer) => customer.id),
     isTerminal,
     SETTLE_TIMEOUT_MS,
@@ -97,5 +103,5 @@ export function teardown(data: Data): void {
   recordSettleTimes(orders);
   expectOutcomes(orders, { COMPLETED: ORDERS });
   expectTotals(orders, data.products);
-  expectStockAndBalances(data, orders);
+  expectStockAndBalances(data.admin, data, orders);
 }

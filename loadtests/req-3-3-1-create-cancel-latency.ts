@@ -2,9 +2,11 @@ import { check } from 'k6';
 import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { cancelOrder, placeOrder } from './lib/api.ts';
-import type { Customer, Order, Product } from './lib/api.ts';
+import type { Order, Product } from './lib/api.ts';
+import { adminToken } from './lib/auth.ts';
 import { positiveInt, SETTLE_TIMEOUT_MS } from './lib/env.ts';
 import { createCustomers, createProducts } from './lib/fixtures.ts';
+import type { Shopper } from './lib/fixtures.ts';
 import { ALWAYS, constantArrivalRate, latencyOf } from './lib/load-profile.ts';
 import { waitForOrders } from './lib/poll.ts';
 import { pick, randomInt } from './lib/random.ts';
@@ -44,15 +46,18 @@ export const options: Options = {
 };
 
 interface Data {
-  customers: Customer[];
+  admin: string;
+  customers: Shopper[];
   products: Product[];
 }
 
 export function setup(): Data {
+  const admin = adminToken();
   // Enough for every order to complete before its cancellation arrives.
   return {
-    customers: createCustomers(CUSTOMERS, ORDERS * MAX_PRICE),
-    products: createProducts(PRODUCTS, ORDERS, () => randomInt(100, MAX_PRICE)),
+    admin,
+    customers: createCustomers(admin, CUSTOMERS, ORDERS * MAX_PRICE),
+    products: createProducts(admin, PRODUCTS, ORDERS, () => randomInt(100, MAX_PRICE)),
   };
 }
 
@@ -62,13 +67,14 @@ export default function (data: Data): void {
   // The executor's last tick falls on the very end of the run and may start one iteration
   // more than asked; the count of orders is part of what teardown checks.
   if (exec.scenario.iterationInTest >= ORDERS) return;
-  const placed = placeOrder({
-    customerId: pick(data.customers).id,
+  // The customer places the order and cancels it, both with its own token.
+  const customer = pick(data.customers);
+  const placed = placeOrder(customer.token, {
     items: [{ productId: pick(data.products).id, quantity: 1 }],
   }).value;
   check(placed, { 'POST /orders answers 202 PENDING': (body) => body?.status === 'PENDING' });
   if (placed === null) return;
-  const cancelled = cancelOrder(placed.id).value;
+  const cancelled = cancelOrder(customer.token, placed.id).value;
   check(cancelled, {
     'POST /orders/{id}/cancel answers 202 before the worker cancels': (body) =>
       body?.id === placed.id && body.status !== 'CANCELLED',
@@ -77,11 +83,12 @@ export default function (data: Data): void {
 
 export function teardown(data: Data): void {
   const orders = waitForOrders(
+    data.admin,
     data.customers.map((customer) => customer.id),
     isCancelled,
     SETTLE_TIMEOUT_MS,
   );
   expectSettled(orders, isCancelled, 'CANCELLED');
   expectOutcomes(orders, { CANCELLED: ORDERS });
-  expectStockAndBalances(data, orders);
+  expectStockAndBalances(data.admin, data, orders);
 }

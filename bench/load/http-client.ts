@@ -7,23 +7,37 @@ export interface JsonAnswer<T> {
   body: T;
 }
 
+type Headers = Record<string, string>;
+
 /**
  * Keep-alive connections to one origin. Enough of them that the generator never waits for a free
  * socket at the rates it drives (a request beyond them would queue in the client, unseen).
+ * Requests are anonymous; as(token) sends them with a bearer token over the same connections.
  */
 export class HttpTarget {
-  private readonly pool: Pool;
+  private readonly jsonHeaders: Headers;
 
-  constructor(
+  private constructor(
     readonly origin: string,
-    connections: number,
+    private readonly pool: Pool,
+    private readonly headers: Headers,
   ) {
-    this.pool = new Pool(origin, {
+    this.jsonHeaders = { ...headers, 'content-type': 'application/json' };
+  }
+
+  static open(origin: string, connections: number): HttpTarget {
+    const pool = new Pool(origin, {
       connections,
       pipelining: 1,
       headersTimeout: 60_000,
       bodyTimeout: 60_000,
     });
+    return new HttpTarget(origin, pool, {});
+  }
+
+  /** The same connections, every request sent with `Authorization: Bearer <token>`. */
+  as(token: string): HttpTarget {
+    return new HttpTarget(this.origin, this.pool, { authorization: `Bearer ${token}` });
   }
 
   /** Sends and discards the answer's body: resolves with the status once it is all read. */
@@ -47,18 +61,14 @@ export class HttpTarget {
     return answer.body;
   }
 
+  /** Closes the connections, which every target made from this one by as() shares. */
   close(): Promise<void> {
     return this.pool.close();
   }
 
   private options(method: Method, path: string, body: unknown) {
     return body === undefined
-      ? { method, path }
-      : {
-          method,
-          path,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        };
+      ? { method, path, headers: this.headers }
+      : { method, path, headers: this.jsonHeaders, body: JSON.stringify(body) };
   }
 }

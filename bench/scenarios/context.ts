@@ -8,7 +8,10 @@ import type { RunningChild } from '../service/service-process';
 
 /** What every scenario runs against: the service's two processes and their environment. */
 export interface ScenarioContext {
+  /** Anonymous requests, like a shop's visitors reading products. */
   target: HttpTarget;
+  /** The operator's requests: customers, products, deposits and restocks. */
+  admin: HttpTarget;
   env: ServiceEnvironment;
   api: RunningChild;
   worker: RunningChild;

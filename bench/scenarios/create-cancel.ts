@@ -1,3 +1,4 @@
+import type { HttpTarget } from '../load/http-client';
 import { runOpenModel } from '../load/open-model';
 import { formatMs } from '../load/histogram';
 import { streamResult, type CreateCancelResult, type StreamResult } from '../report/results';
@@ -6,7 +7,7 @@ import { count, measureCpuPerOrder, measureMemory, type ScenarioContext } from '
 import { checkOutcomes, waitUntilSettled } from './outcomes';
 import { findSaturation, judgeStep } from './saturation';
 import { TARGETS } from './targets';
-import { OrderMix, seedCustomers, seedProducts } from './workload';
+import { OrderMix, seedCustomers, seedProducts, Shoppers } from './workload';
 
 const CREATE = 'POST /orders';
 const CANCEL = 'POST /orders/{id}/cancel';
@@ -24,14 +25,14 @@ class NoOrderToCancel extends Error {
  * then mostly COMPLETED, so most cancellations are refunds and restocks for the worker).
  */
 export async function createCancel(context: ScenarioContext): Promise<CreateCancelResult> {
-  const { options, target } = context;
+  const { options } = context;
   const customers = await seedCustomers(
-    target,
+    context,
     `${context.runId}-cancel`,
     Array.from({ length: 100 }, () => 1_000_000_000),
   );
   const products = await seedProducts(
-    target,
+    context,
     Array.from({ length: 50 }, (_, i) => ({ price: 100 + i * 10, stock: 1_000_000_000 })),
   );
   const mix = new OrderMix(
@@ -41,7 +42,9 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
     5,
     0.1,
   );
-  const placed: string[] = [];
+  const shoppers = new Shoppers(customers);
+  /** Each with its customer's client: only the customer who placed an order may cancel it. */
+  const placed: { id: string; owner: HttpTarget }[] = [];
   let cancelled = 0;
 
   const creates = (rate: number, seconds: number) =>
@@ -49,8 +52,11 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
       rate,
       count: count(rate, seconds),
       send: async () => {
-        const answer = await target.json<{ id: string }>('POST', '/orders', mix.next());
-        if (answer.status === 202) placed.push(answer.body.id);
+        const order = mix.next();
+        const answer = await shoppers.place(order);
+        if (answer.status === 202) {
+          placed.push({ id: answer.body.id, owner: shoppers.clientOf(order.customerId) });
+        }
         return answer.status;
       },
       ok: (status) => status === 202,
@@ -60,10 +66,10 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
       rate,
       count: count(rate, seconds),
       send: () => {
-        const id = placed[cancelled];
-        if (id === undefined) return Promise.reject(new NoOrderToCancel());
+        const order = placed[cancelled];
+        if (order === undefined) return Promise.reject(new NoOrderToCancel());
         cancelled += 1;
-        return target.send('POST', `/orders/${id}/cancel`);
+        return order.owner.send('POST', `/orders/${order.id}/cancel`);
       },
       ok: (status) => status === 202,
     });
@@ -91,7 +97,12 @@ export async function createCancel(context: ScenarioContext): Promise<CreateCanc
   const peaks = memory.stop();
   await waitUntilSettled(context.env.db, Date.now());
   const cpuPerOrder = cpu.stop(create.ok);
-  const check = await checkOutcomes(context.env.db, customers, products, placed);
+  const check = await checkOutcomes(
+    context.env.db,
+    customers,
+    products,
+    placed.map((order) => order.id),
+  );
   context.log(
     `  create p99 ${formatMs(create.latency.p99)}, cancel p99 ${formatMs(cancel.latency.p99)}, ` +
       `${JSON.stringify(check.outcomes)}, ${check.exact ? 'invariants hold' : 'NOT EXACT'}` +

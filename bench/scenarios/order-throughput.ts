@@ -10,6 +10,7 @@ import {
   OrderMix,
   seedCustomers,
   seedProducts,
+  Shoppers,
   throughputCatalog,
   type PlannedOrder,
 } from './workload';
@@ -17,13 +18,18 @@ import {
 const ENDPOINT = 'POST /orders';
 
 /** Sends `orders` at `rate` and waits until the worker has settled every one of them. */
-async function placeAndSettle(context: ScenarioContext, orders: PlannedOrder[], rate: number) {
+async function placeAndSettle(
+  context: ScenarioContext,
+  shoppers: Shoppers,
+  orders: PlannedOrder[],
+  rate: number,
+) {
   const accepted: string[] = [];
   const run = await runOpenModel({
     rate,
     count: orders.length,
     send: async (index) => {
-      const answer = await context.target.json<{ id: string }>('POST', '/orders', orders[index]);
+      const answer = await shoppers.place(orders[index] as PlannedOrder);
       if (answer.status === 202) accepted.push(answer.body.id);
       return answer.status;
     },
@@ -41,10 +47,11 @@ async function placeAndSettle(context: ScenarioContext, orders: PlannedOrder[], 
  * orders, and the processes' memory peaks over the whole scenario.
  */
 export async function orderThroughput(context: ScenarioContext): Promise<ThroughputResult> {
-  const { options, target } = context;
+  const { options } = context;
   const catalog = throughputCatalog(options.orders, options.customers, options.orderProducts);
-  const customers = await seedCustomers(target, `${context.runId}-throughput`, catalog.balances);
-  const products = await seedProducts(target, catalog.products);
+  const customers = await seedCustomers(context, `${context.runId}-throughput`, catalog.balances);
+  const products = await seedProducts(context, catalog.products);
+  const shoppers = new Shoppers(customers);
   const mix = new OrderMix(
     322,
     customers.map((c) => c.id),
@@ -56,7 +63,7 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
 
   const memory = measureMemory(context);
   const cpu = measureCpuPerOrder(context);
-  const main = await placeAndSettle(context, plan(options.orders), options.orderRate);
+  const main = await placeAndSettle(context, shoppers, plan(options.orders), options.orderRate);
   const cpuPerOrder = cpu.stop(main.accepted.length);
   const peaks = memory.stop();
   const stream = streamResult(ENDPOINT, main.run, options.orderRate);
@@ -71,7 +78,7 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
 
   // The hot products are sold out by now: restock them so that the steps place real orders.
   for (const product of products.slice(0, catalog.hotCount)) {
-    await target.expect(200, 'PATCH', `/products/${product.id}`, { stock: 1_000_000 });
+    await context.admin.expect(200, 'PATCH', `/products/${product.id}`, { stock: 1_000_000 });
   }
   const saturation = options.saturation
     ? await findSaturation(
@@ -84,7 +91,8 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
             `${TARGETS.processedShare * 100}% of the arrival rate, generator on schedule`,
         },
         async (rate) => {
-          const step = await placeAndSettle(context, plan(count(rate, options.stepSeconds)), rate);
+          const orders = plan(count(rate, options.stepSeconds));
+          const step = await placeAndSettle(context, shoppers, orders, rate);
           const judged = judgeStep(
             rate,
             [streamResult(ENDPOINT, step.run, rate)],

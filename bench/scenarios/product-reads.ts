@@ -61,7 +61,7 @@ export async function measureReads(
 export async function productReads(context: ScenarioContext): Promise<ReadsResult> {
   const { options, target } = context;
   const products = await seedProducts(
-    target,
+    context,
     Array.from({ length: options.products }, (_, i) => ({ price: 100 + i, stock: 1_000_000 })),
   );
   const paths = products.map((product) => `/products/${product.id}`);

@@ -12,20 +12,20 @@ const PRICE = 1234;
  * by one customer who could pay for every one of them. Exactly one may complete.
  */
 export async function stockContention(context: ScenarioContext): Promise<ContentionResult> {
-  const { target, env, options } = context;
+  const { env, options } = context;
   const orders = options.contention;
-  const [customer] = await seedCustomers(target, `${context.runId}-contention`, [PRICE * orders]);
-  const [product] = await seedProducts(target, [{ price: PRICE, stock: 1 }]);
+  const [customer] = await seedCustomers(context, `${context.runId}-contention`, [PRICE * orders]);
+  const [product] = await seedProducts(context, [{ price: PRICE, stock: 1 }]);
   if (!customer || !product) throw new Error('seeding the contention scenario failed');
 
   const accepted: string[] = [];
-  const body = { customerId: customer.id, items: [{ productId: product.id, quantity: 1 }] };
+  const body = { items: [{ productId: product.id, quantity: 1 }] };
   // An "infinite" rate puts every due time at the same instant: one burst, timed from it.
   const run = await runOpenModel({
     rate: Number.MAX_SAFE_INTEGER,
     count: orders,
     send: async () => {
-      const answer = await target.json<{ id: string }>('POST', '/orders', body);
+      const answer = await customer.client.json<{ id: string }>('POST', '/orders', body);
       if (answer.status === 202) accepted.push(answer.body.id);
       return answer.status;
     },

@@ -1,4 +1,6 @@
-import type { HttpTarget } from '../load/http-client';
+import type { HttpTarget, JsonAnswer } from '../load/http-client';
+import { customerToken } from '../service/tokens';
+import type { ScenarioContext } from './context';
 
 /** mulberry32: a small seeded generator, so that every run sends the same orders. */
 export function seededRandom(seed: number): () => number {
@@ -33,6 +35,8 @@ export async function mapLimit<T, R>(
 export interface SeededCustomer {
   id: string;
   balance: number;
+  /** Requests sent as this customer, with its own token, minted once when it was created. */
+  client: HttpTarget;
 }
 
 export interface SeededProduct {
@@ -41,26 +45,27 @@ export interface SeededProduct {
   stock: number;
 }
 
-/** Customers created through the API, as a shop would; emails are unique to the run. */
+/** Customers created through the API by the operator, as a shop would; emails unique to the run. */
 export function seedCustomers(
-  target: HttpTarget,
+  context: ScenarioContext,
   label: string,
   balances: readonly number[],
 ): Promise<SeededCustomer[]> {
   return mapLimit(balances, 16, async (balance, index) => {
     const body = { name: `Customer ${index}`, email: `${label}-${index}@bench.example`, balance };
-    const created = await target.expect<{ id: string }>(201, 'POST', '/customers', body);
-    return { id: created.id, balance };
+    const created = await context.admin.expect<{ id: string }>(201, 'POST', '/customers', body);
+    const token = await customerToken(context.env.authSecret, created.id);
+    return { id: created.id, balance, client: context.target.as(token) };
   });
 }
 
 export function seedProducts(
-  target: HttpTarget,
+  context: ScenarioContext,
   products: readonly { price: number; stock: number }[],
 ): Promise<SeededProduct[]> {
   return mapLimit(products, 16, async ({ price, stock }, index) => {
     const body = { name: `Product ${index}`, price, stock };
-    const created = await target.expect<{ id: string }>(201, 'POST', '/products', body);
+    const created = await context.admin.expect<{ id: string }>(201, 'POST', '/products', body);
     return { id: created.id, price, stock };
   });
 }
@@ -115,6 +120,26 @@ export class OrderMix {
 
   private pick(ids: readonly string[], from: number, to: number): string {
     return ids[from + Math.floor(this.random() * (to - from))] as string;
+  }
+}
+
+/** The seeded customers as clients of the API, each sending its requests with its own token. */
+export class Shoppers {
+  private readonly clients: ReadonlyMap<string, HttpTarget>;
+
+  constructor(customers: readonly SeededCustomer[]) {
+    this.clients = new Map(customers.map((customer) => [customer.id, customer.client]));
+  }
+
+  clientOf(customerId: string): HttpTarget {
+    const client = this.clients.get(customerId);
+    if (!client) throw new Error(`customer ${customerId} was not seeded`);
+    return client;
+  }
+
+  /** Leaves `customerId` out of the body, as a customer's own client does: the token says who. */
+  async place(order: PlannedOrder): Promise<JsonAnswer<{ id: string }>> {
+    return this.clientOf(order.customerId).json('POST', '/orders', { items: order.items });
   }
 }
 

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { connect as connectAmqp } from 'amqplib';
 import Redis from 'ioredis';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
 import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
+import type { BenchOptions } from '../options';
 
 export type Driver = 'bullmq' | 'rabbitmq';
 
@@ -85,6 +87,8 @@ export interface ServiceEnvironment {
   database: string;
   queueName: string;
   cacheKeyPrefix: string;
+  /** AUTH_JWT_SECRET, random for each run: the bench signs its admin and customer tokens. */
+  authSecret: string;
   /** The variables of src/config/config.ts, except ROLE, PORT and LOG_LEVEL. */
   serviceEnv: Record<string, string>;
   db: Pool;
@@ -99,15 +103,47 @@ export interface ServiceTuning {
   dbPoolSize: number;
 }
 
+/** The rates the bench drives, and how far the saturation steps raise them. */
+export type BenchLoad = Pick<
+  BenchOptions,
+  | 'rate'
+  | 'orderRate'
+  | 'createRate'
+  | 'cancelRate'
+  | 'contention'
+  | 'saturation'
+  | 'stepFactor'
+  | 'maxSteps'
+>;
+
+/**
+ * Rate limits stay on, so that their cost is measured, yet must never refuse the bench: every
+ * product read comes from the generator's one address, and at worst one customer would send a
+ * whole step's orders and cancellations (or every contention order at once). Both limits are
+ * therefore twice the busiest rate any step reaches, so that an uneven second in the limiter's
+ * fixed one-second windows stays under them too.
+ */
+function rateLimits(load: BenchLoad): Record<string, string> {
+  const topStep = load.saturation ? load.stepFactor ** (load.maxSteps - 1) : 1;
+  const busiest = Math.max(load.rate, load.orderRate, load.createRate + load.cancelRate) * topStep;
+  const perSecond = Math.ceil(2 * Math.max(busiest, load.contention));
+  return {
+    RATE_LIMIT_PER_SECOND: String(perSecond),
+    RATE_LIMIT_BURST: String(2 * perSecond),
+    ANON_RATE_LIMIT_PER_SECOND: String(perSecond),
+  };
+}
+
 export async function createServiceEnvironment(
   servers: Servers,
   driver: Driver,
   runId: string,
-  tuning: ServiceTuning,
+  options: ServiceTuning & BenchLoad,
 ): Promise<ServiceEnvironment> {
   const database = `bench_${runId}_${driver}`;
   const queueName = `bench-${runId}-${driver}`;
   const cacheKeyPrefix = `${queueName}:`;
+  const authSecret = randomBytes(32).toString('base64url');
   await createDatabase(servers, database);
   const db = openDatabase(servers, database);
   return {
@@ -115,6 +151,7 @@ export async function createServiceEnvironment(
     database,
     queueName,
     cacheKeyPrefix,
+    authSecret,
     serviceEnv: {
       DATABASE_URL: databaseUrl(servers, database),
       REDIS_URL: servers.redisUrl,
@@ -122,10 +159,12 @@ export async function createServiceEnvironment(
       QUEUE_DRIVER: driver,
       QUEUE_NAME: queueName,
       CACHE_KEY_PREFIX: cacheKeyPrefix,
-      WORKER_CONCURRENCY: String(tuning.workerConcurrency),
-      WORKER_BATCH_SIZE: String(tuning.workerBatchSize),
-      API_BATCH_SIZE: String(tuning.apiBatchSize),
-      DB_POOL_SIZE: String(tuning.dbPoolSize),
+      WORKER_CONCURRENCY: String(options.workerConcurrency),
+      WORKER_BATCH_SIZE: String(options.workerBatchSize),
+      API_BATCH_SIZE: String(options.apiBatchSize),
+      DB_POOL_SIZE: String(options.dbPoolSize),
+      AUTH_JWT_SECRET: authSecret,
+      ...rateLimits(options),
     },
     db,
     async cleanUp() {

@@ -126,7 +126,14 @@ function asOrderPage(body: unknown): { data: Order[]; nextCursor: string | null 
   return { data: data.filter((order) => order !== null), nextCursor: body.nextCursor };
 }
 
+/**
+ * Sent as `Authorization: Bearer <token>`, or anonymously when null (the public product reads).
+ * Tokens come from lib/auth.ts.
+ */
+type Bearer = string | null;
+
 function call<T>(
+  bearer: Bearer,
   endpoint: Endpoint,
   method: 'GET' | 'POST',
   route: string,
@@ -135,12 +142,15 @@ function call<T>(
   parse: (body: unknown) => T | null,
   body?: unknown,
 ): Answer<T> {
+  const headers: Record<string, string> =
+    bearer === null ? {} : { Authorization: `Bearer ${bearer}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = http.request(
     method,
     `${BASE_URL}${path}`,
     body === undefined ? null : JSON.stringify(body),
     {
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers,
       // `name` groups the URLs of one route in k6's output instead of one series per id.
       tags: { endpoint, name: `${method} ${route}` },
     },
@@ -149,41 +159,56 @@ function call<T>(
   return { response, value };
 }
 
-export function createCustomer(input: { name: string; email: string; balance: number }) {
-  return call('create-customer', 'POST', '/customers', '/customers', 201, asCustomer, input);
+/** As an admin: customers cannot create customers (403). */
+export function createCustomer(
+  admin: string,
+  input: { name: string; email: string; balance: number },
+) {
+  return call(admin, 'create-customer', 'POST', '/customers', '/customers', 201, asCustomer, input);
 }
 
-export function getCustomer(id: string) {
+export function getCustomer(bearer: string, id: string) {
   const path = `/customers/${encodeURIComponent(id)}`;
-  return call('get-customer', 'GET', '/customers/{id}', path, 200, asCustomer);
+  return call(bearer, 'get-customer', 'GET', '/customers/{id}', path, 200, asCustomer);
 }
 
-export function createProduct(input: { name: string; price: number; stock: number }) {
-  return call('create-product', 'POST', '/products', '/products', 201, asProduct, input);
+/** As an admin: customers cannot create products (403). */
+export function createProduct(
+  admin: string,
+  input: { name: string; price: number; stock: number },
+) {
+  return call(admin, 'create-product', 'POST', '/products', '/products', 201, asProduct, input);
 }
 
+/** Public: anyone may read a product, without a token. */
 export function getProduct(id: string) {
   const path = `/products/${encodeURIComponent(id)}`;
-  return call('get-product', 'GET', '/products/{id}', path, 200, asProduct);
+  return call(null, 'get-product', 'GET', '/products/{id}', path, 200, asProduct);
 }
 
-export function placeOrder(input: { customerId: string; items: OrderLine[] }) {
-  return call('place-order', 'POST', '/orders', '/orders', 202, asOrder, input);
+/**
+ * As the customer whose token `bearer` is: the body leaves `customerId` out, as a customer's own
+ * client does (the token says who it is).
+ */
+export function placeOrder(bearer: string, input: { items: OrderLine[] }) {
+  return call(bearer, 'place-order', 'POST', '/orders', '/orders', 202, asOrder, input);
 }
 
-export function cancelOrder(id: string) {
+/** As the customer who placed the order (another customer's is a 404), or as an admin. */
+export function cancelOrder(bearer: string, id: string) {
   const path = `/orders/${encodeURIComponent(id)}/cancel`;
-  return call('cancel-order', 'POST', '/orders/{id}/cancel', path, 202, asOrder);
+  return call(bearer, 'cancel-order', 'POST', '/orders/{id}/cancel', path, 202, asOrder);
 }
 
 /** Every order of the customer, following `nextCursor`; null when a page cannot be read. */
-export function listAllCustomerOrders(customerId: string): Order[] | null {
+export function listAllCustomerOrders(bearer: string, customerId: string): Order[] | null {
   const orders: Order[] = [];
   let cursor: string | null = null;
   do {
     const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
     const path = `/customers/${encodeURIComponent(customerId)}/orders?limit=${PAGE_LIMIT}${query}`;
     const page = call(
+      bearer,
       'list-customer-orders',
       'GET',
       '/customers/{id}/orders',

@@ -14,11 +14,12 @@ export function pollUntil(attempt: () => boolean, timeoutMs: number, intervalMs 
 
 /**
  * The orders of these customers once every one of them `isSettled`, or as they stand when
- * `timeoutMs` runs out (the caller judges them either way). Teardown runs after the load and a
- * 202 means the order is stored, so the first listing already holds every order; later rounds
- * list only the customers that still have unsettled ones.
+ * `timeoutMs` runs out (the caller judges them either way), read as an admin. Teardown runs after
+ * the load and a 202 means the order is stored, so the first listing already holds every order;
+ * later rounds list only the customers that still have unsettled ones.
  */
 export function waitForOrders(
+  admin: string,
   customerIds: readonly string[],
   isSettled: (order: Order) => boolean,
   timeoutMs: number,
@@ -27,7 +28,7 @@ export function waitForOrders(
   let unsettled = [...customerIds];
   pollUntil(() => {
     for (const id of unsettled) {
-      const orders = listAllCustomerOrders(id);
+      const orders = listAllCustomerOrders(admin, id);
       if (orders !== null) latest.set(id, orders);
     }
     unsettled = unsettled.filter((id) => !(latest.get(id)?.every(isSettled) ?? false));

@@ -88,11 +88,13 @@ function mismatches(expected: Map<string, number>, read: (id: string) => number 
 }
 
 /**
- * Stock and balances read back through the API are exactly the initial ones minus what the
- * COMPLETED orders took: a cancelled order's debit and refund cancel out, a failed one changed
- * nothing. Re-read until they match or STATE_TIMEOUT_MS passes, as product reads are cached.
+ * Stock and balances read back through the API (balances as an admin) are exactly the initial
+ * ones minus what the COMPLETED orders took: a cancelled order's debit and refund cancel out, a
+ * failed one changed nothing. Re-read until they match or STATE_TIMEOUT_MS passes, as product
+ * reads are cached.
  */
 export function expectStockAndBalances(
+  admin: string,
   initial: { customers: readonly Customer[]; products: readonly Product[] },
   orders: readonly Order[],
 ): void {
@@ -111,7 +113,7 @@ export function expectStockAndBalances(
   let wrongBalance: string[] = [];
   pollUntil(() => {
     wrongStock = mismatches(stock, (id) => getProduct(id).value?.stock);
-    wrongBalance = mismatches(balance, (id) => getCustomer(id).value?.balance);
+    wrongBalance = mismatches(balance, (id) => getCustomer(admin, id).value?.balance);
     return wrongStock.length === 0 && wrongBalance.length === 0;
   }, STATE_TIMEOUT_MS);
 
