@@ -64,10 +64,11 @@ const START: Statement = { sql: 'START TRANSACTION', values: [] };
 const COMMIT: Statement = { sql: 'COMMIT', values: [] };
 
 /**
- * A transaction's statements, one to a query, in the order they were asked for, which keeps lock
- * order. START TRANSACTION waits for the first statement; writes wait for the next read or the
- * COMMIT (writes return nothing that a caller reads), so a caller never waits on one. Once a
- * statement fails nothing more is sent: every later read and the COMMIT fail with it, and the
+ * A transaction's statements, one to a query (the pool takes no more: mysql-connection.ts), in the
+ * order they were asked for, which keeps lock order. START TRANSACTION waits for the first
+ * statement, so that a transaction that does nothing sends nothing; writes wait for the next read
+ * or the COMMIT (writes return nothing that a caller reads), so a caller never waits on one. Once
+ * a statement fails nothing more is sent: every later read and the COMMIT fail with it, and the
  * transaction is rolled back.
  */
 class TransactionQueryable implements Queryable {
