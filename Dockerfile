@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 
+# Node 24 LTS, supported until April 2028: Node 20 has reached its end of life, and 22 reaches
+# its own in April 2027.
 # ---- build: compile TypeScript with the full (dev) dependency set ----
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -10,7 +12,7 @@ COPY src ./src
 RUN npm run build
 
 # ---- runtime: production dependencies and compiled output only ----
-FROM node:20-slim AS runtime
+FROM node:24-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

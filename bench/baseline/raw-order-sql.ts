@@ -12,10 +12,9 @@ import { databaseUrl, dropDatabase, type Servers } from '../service/environment'
  * The processing ceiling: the statements the worker runs for a batch of orders (ProcessOrderJobs
  * and LockedOrderRows over the MySQL repositories and unit of work), issued by a plain loop that
  * takes the orders in batches of the worker's batch size, with as many batches in flight as the
- * worker's batcher allows, in the same two round trips as the service's transaction queryable
- * for jobs that name their orders' parties, as the API's do (START TRANSACTION with the order,
- * product and customer locks; the writes with the COMMIT): no queue, no framework, no cache
- * invalidation. Keep these in step with
+ * worker's batcher allows, one statement per round trip as the service's transaction queryable
+ * sends them (START TRANSACTION, the order, product and customer locks, the writes, COMMIT): no
+ * queue, no framework, no cache invalidation. Keep these in step with
  * src/adapters/persistence/mysql/*, src/application/orders/process-order-jobs.ts,
  * src/application/orders/locked-order-rows.ts and the worker's batching in src/config/config.ts.
  */
@@ -171,13 +170,14 @@ function updateOrders(orders: readonly LockedOrder[], now: Date): Statement[] {
   ];
 }
 
-/** Several statements as one multi-statement query; answers each statement's result. */
-async function roundTrip(connection: PoolConnection, statements: Statement[]): Promise<unknown[]> {
-  const [results] = await connection.query(
-    statements.map((statement) => statement.sql).join(';\n'),
-    statements.flatMap((statement) => statement.values),
-  );
-  return statements.length > 1 ? (results as unknown[]) : [results];
+/** The statements one after the other, a round trip each; answers each statement's result. */
+async function send(connection: PoolConnection, statements: Statement[]): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (const { sql, values } of statements) {
+    const [result] = await connection.query(sql, values);
+    results.push(result);
+  }
+  return results;
 }
 
 /** An order as its job names it: with its customer and products. */
@@ -201,7 +201,7 @@ async function processBatch(pool: Pool, batch: readonly SeededOrder[]): Promise<
       await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       prepared.add(connection.connection);
     }
-    const [, orderRows, productRows, customerRows] = (await roundTrip(connection, [
+    const [, orderRows, productRows, customerRows] = (await send(connection, [
       { sql: 'START TRANSACTION', values: [] },
       { sql: LOCK_ORDERS, values: [[...new Set(ids)].sort()] },
       { sql: LOCK_PRODUCTS, values: [batch.flatMap((order) => order.productIds)] },
@@ -250,7 +250,7 @@ async function processBatch(pool: Pool, batch: readonly SeededOrder[]): Promise<
       return 'COMPLETED';
     });
 
-    await roundTrip(connection, [
+    await send(connection, [
       ...updateByCase('products', 'stock', stocks, now),
       ...updateByCase('customers', 'balance', changedBalances, now),
       ...(debits.length > 0 ? [{ sql: APPEND_LEDGER, values: [debits] }] : []),
@@ -338,7 +338,6 @@ export async function measureRawOrderSql(
     uri: url,
     connectionLimit: BATCHES_IN_FLIGHT,
     timezone: 'Z',
-    multipleStatements: true,
   });
   try {
     const seeded = await seed(pool, sizes.orders, sizes.customers, sizes.products);

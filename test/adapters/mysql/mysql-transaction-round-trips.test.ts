@@ -11,8 +11,9 @@ interface ValueRow extends RowDataPacket {
 }
 
 /**
- * The transaction queryable promises fewer round trips without changing what a transaction does:
- * these tests record the queries each transaction sends and check both.
+ * The transaction queryable sends one statement per query and holds writes back until a read or
+ * the COMMIT needs them, without changing what a transaction does: these tests record the queries
+ * each transaction sends and check both.
  */
 describe('MySQL transaction round trips', () => {
   let database: TestDatabase;
@@ -42,7 +43,7 @@ describe('MySQL transaction round trips', () => {
   const values = async () =>
     (await database.query<ValueRow>('SELECT v FROM probe ORDER BY v')).map((row) => row.v);
 
-  it('sends reads asked for together, and the writes before them, as one query', async () => {
+  it('sends one statement per query, in the order asked for, writes before the read after them', async () => {
     const [one, two] = await inTransaction(pool, async (tx) => {
       await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
       return Promise.all([
@@ -53,24 +54,29 @@ describe('MySQL transaction round trips', () => {
 
     expect(one.map((row) => row.v)).toEqual([1]);
     expect(two.map((row) => row.v)).toEqual([2, 3]);
-    expect(sent).toHaveLength(2);
-    expect(sent[0]?.split(';\n')).toEqual([
+    expect(sent).toEqual([
       'START TRANSACTION',
       'INSERT INTO probe (v) VALUES (?)',
       'SELECT v FROM probe WHERE v = ? FOR UPDATE',
       'SELECT v FROM probe WHERE v >= ? ORDER BY v FOR UPDATE',
+      'COMMIT',
     ]);
-    expect(sent[1]).toBe('COMMIT');
   });
 
-  it('sends writes that no read follows with the COMMIT', async () => {
+  it('holds writes that no read follows, and the START TRANSACTION, back until the COMMIT', async () => {
+    let sentBeforeCommit: string[] = [];
     await inTransaction(pool, async (tx) => {
       await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
       await tx.write('DELETE FROM probe WHERE v = ?', [1]);
+      sentBeforeCommit = [...sent];
     });
 
+    expect(sentBeforeCommit).toEqual([]);
     expect(sent).toEqual([
-      'START TRANSACTION;\nINSERT INTO probe (v) VALUES (?);\nDELETE FROM probe WHERE v = ?;\nCOMMIT',
+      'START TRANSACTION',
+      'INSERT INTO probe (v) VALUES (?)',
+      'DELETE FROM probe WHERE v = ?',
+      'COMMIT',
     ]);
     expect(await values()).toEqual([2, 3]);
   });
@@ -81,21 +87,52 @@ describe('MySQL transaction round trips', () => {
     expect(sent).toEqual([]);
   });
 
-  it('fails every read of a query whose statement fails, and rolls the writes back', async () => {
+  it('sends nothing after a statement that fails, fails the reads after it, and rolls back', async () => {
     const reads: Promise<ValueRow[]>[] = [];
     const run = inTransaction(pool, async (tx) => {
       await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
       reads.push(
         tx.select<ValueRow>('SELECT v FROM probe WHERE v = ?', [1]),
         tx.select<ValueRow>('SELECT v FROM no_such_table'),
-        tx.select<ValueRow>('SELECT v FROM probe WHERE v = ?', [2]),
+        tx.select<ValueRow>('SELECT v FROM probe WHERE v >= ?', [2]),
       );
       await Promise.all(reads);
     });
 
     await expect(run).rejects.toThrow(/no_such_table/);
     const outcomes = await Promise.allSettled(reads);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    expect(sent).not.toContain('SELECT v FROM probe WHERE v >= ?');
+    expect(await values()).toEqual([1, 2]);
+  });
+
+  it('does not commit when the work goes on after a failed read', async () => {
+    const run = inTransaction(pool, async (tx) => {
+      await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
+      await tx.select('SELECT v FROM no_such_table').catch(() => []);
+      await tx.write('INSERT INTO probe (v) VALUES (?)', [4]);
+    });
+
+    await expect(run).rejects.toThrow(/no_such_table/);
+    expect(sent).not.toContain('COMMIT');
+    expect(await values()).toEqual([1, 2]);
+  });
+
+  it('sends nothing after the ROLLBACK of work that threw with statements still to send', async () => {
+    const reads: Promise<ValueRow[]>[] = [];
+    const run = inTransaction(pool, async (tx) => {
+      reads.push(tx.select<ValueRow>('SELECT v FROM probe WHERE v = ? FOR UPDATE', [1]));
+      await tx.write('INSERT INTO probe (v) VALUES (?)', [3]);
+      reads.push(tx.select<ValueRow>('SELECT v FROM probe WHERE v = ? FOR UPDATE', [2]));
+      throw new Error('the work failed');
+    });
+
+    await expect(run).rejects.toThrow('the work failed');
+    await Promise.allSettled(reads);
     expect(await values()).toEqual([1, 2]);
   });
 });

@@ -59,9 +59,8 @@ export function createMysqlPool(settings: MysqlSettings, poolSize: number): Pool
     maxIdle: poolSize,
     waitForConnections: true,
     queueLimit: 0,
-    // A transaction sends its statements several to a round trip (queryable.ts). Values only ever
-    // go in as placeholders the driver escapes; since any spliced value would now allow stacked
-    // statements, that rule admits no exception.
-    multipleStatements: true,
+    // One statement per query, so that a value spliced into SQL by mistake cannot stack a second
+    // statement (DROP, GRANT…) behind the one it was meant for.
+    multipleStatements: false,
   });
 }

@@ -235,7 +235,7 @@ export class MysqlOrderRepository implements OrderRepository {
   }
 
   /**
-   * Checks the orders' references as it stores them, for any number of orders in two round trips:
+   * Checks the orders' references as it stores them, for any number of orders in four statements:
    * plain reads of their products and customers tell which exist, then the orders that name only
    * existing ones are stored with one multi-row INSERT per table. Customers and products are never
    * deleted, so what the reads found stays valid, and no lock is taken on them: a share lock would

@@ -8,8 +8,8 @@ import { translateMysqlError } from './mysql-errors';
 export interface Queryable {
   select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
   /**
-   * Resolves once the statement ran, or, in a transaction, once it is queued to go with the next
-   * select or the COMMIT, where its error then surfaces.
+   * Resolves once the statement ran, or, in a transaction, once it is queued to go just before the
+   * next select or the COMMIT, where its error then surfaces.
    */
   write(sql: string, values?: unknown[]): Promise<void>;
   /** Runs `work` so that its statements commit together: in the open transaction, or a new one. */
@@ -60,40 +60,32 @@ interface Statement {
   values: unknown[];
 }
 
-interface Reader {
-  /** Where the read stands among the statements of its round trip. */
-  at: number;
-  resolve: (rows: unknown) => void;
-  reject: (error: unknown) => void;
-}
+const START: Statement = { sql: 'START TRANSACTION', values: [] };
+const COMMIT: Statement = { sql: 'COMMIT', values: [] };
 
 /**
- * A transaction that costs as few round trips as its reads allow, since on a busy machine each
- * round trip costs more than the statement it carries. START TRANSACTION goes with the first
- * statement; writes wait to go with the next read or with the COMMIT (writes return nothing that a
- * caller reads); reads asked for together (before the caller next waits on I/O, as with
- * Promise.all) go together, in the order they were asked for, which keeps lock order. Several
- * statements travel as one multi-statement query; the server stops at the first that fails, every
- * read of that query then fails with it, and the transaction is rolled back.
+ * A transaction's statements, one to a query (the pool takes no more: mysql-connection.ts), in the
+ * order they were asked for, which keeps lock order. START TRANSACTION waits for the first
+ * statement, so that a transaction that does nothing sends nothing; writes wait for the next read
+ * or the COMMIT (writes return nothing that a caller reads), so a caller never waits on one. Once
+ * a statement fails nothing more is sent: every later read and the COMMIT fail with it, and the
+ * transaction is rolled back.
  */
 class TransactionQueryable implements Queryable {
   private begun = false;
-  private queued: Statement[] = [];
-  private readers: Reader[] = [];
-  private flushScheduled = false;
+  private writes: Statement[] = [];
+  /** Settles when every statement sent so far has been answered. */
+  private sent: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
 
   constructor(private readonly connection: PoolConnection) {}
 
   select<T extends RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]> {
-    return new Promise<unknown>((resolve, reject) => {
-      this.readers.push({ at: this.queued.length, resolve, reject });
-      this.queued.push({ sql, values: values ?? [] });
-      this.scheduleFlush();
-    }) as Promise<T[]>;
+    return this.send([...this.takeQueued(), { sql, values: values ?? [] }]) as Promise<T[]>;
   }
 
   async write(sql: string, values?: unknown[]): Promise<void> {
-    this.queued.push({ sql, values: values ?? [] });
+    this.writes.push({ sql, values: values ?? [] });
   }
 
   atomically<T>(work: (queryable: Queryable) => Promise<T>): Promise<T> {
@@ -102,50 +94,46 @@ class TransactionQueryable implements Queryable {
 
   /** Sends what is queued and COMMIT; nothing at all when the transaction never did anything. */
   async commit(): Promise<void> {
-    if (!this.begun && this.queued.length === 0) return;
-    this.queued.push({ sql: 'COMMIT', values: [] });
-    await this.flush();
+    if (!this.begun && this.writes.length === 0) return;
+    await this.send([...this.takeQueued(), COMMIT]);
   }
 
-  /**
-   * process.nextTick runs once every promise continuation that needs no I/O has run, so reads
-   * asked for in the same turn of the caller's code all make the same round trip.
-   */
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      this.flush().catch(() => undefined);
-    });
+  /** Sends nothing more; resolves once the statement in flight, if any, has been answered. */
+  stop(): Promise<void> {
+    this.failure ??= { error: new Error('The transaction was abandoned') };
+    return this.sent;
   }
 
-  /** Rejects only for the COMMIT's caller; readers hear of a failure through their own promise. */
-  private async flush(): Promise<void> {
-    if (this.queued.length === 0) return;
-    const statements = [
-      ...(this.begun ? [] : [{ sql: 'START TRANSACTION', values: [] }]),
-      ...this.queued,
-    ];
-    const offset = statements.length - this.queued.length;
-    const readers = this.readers;
+  private takeQueued(): Statement[] {
+    const statements = [...(this.begun ? [] : [START]), ...this.writes];
     this.begun = true;
-    this.queued = [];
-    this.readers = [];
+    this.writes = [];
+    return statements;
+  }
+
+  /** Each statement after the ones sent before it; answers the last one's rows. */
+  private send(statements: Statement[]): Promise<unknown> {
+    const answered = this.sent.then(async () => {
+      let rows: unknown;
+      for (const statement of statements) rows = await this.query(statement);
+      return rows;
+    });
+    // The caller hears of a failure through `answered`, later statements through `failure`.
+    this.sent = answered.then(
+      () => undefined,
+      () => undefined,
+    );
+    return answered;
+  }
+
+  private async query({ sql, values }: Statement): Promise<unknown> {
+    if (this.failure) throw this.failure.error;
     try {
-      const [results] = await this.connection.query(
-        statements.map((statement) => statement.sql).join(';\n'),
-        statements.flatMap((statement) => statement.values),
-      );
-      for (const reader of readers) {
-        reader.resolve(
-          statements.length > 1 ? (results as unknown[])[offset + reader.at] : results,
-        );
-      }
+      const [rows] = await this.connection.query(sql, values);
+      return rows;
     } catch (error) {
-      const translated = translateMysqlError(error);
-      for (const reader of readers) reader.reject(translated);
-      throw translated;
+      this.failure = { error: translateMysqlError(error) };
+      throw this.failure.error;
     }
   }
 }
@@ -165,7 +153,9 @@ async function prepareSession(connection: PoolConnection): Promise<void> {
 
 /**
  * One attempt at a transaction on a connection of its own: work, then COMMIT (see
- * TransactionQueryable); ROLLBACK when anything throws. A connection that cannot even roll back is destroyed, never handed back.
+ * TransactionQueryable); ROLLBACK when anything throws, after the statement in flight, if any, and
+ * with nothing sent after it. A connection that cannot even roll back is destroyed, never handed
+ * back.
  */
 export async function inTransaction<T>(
   pool: Pool,
@@ -177,14 +167,15 @@ export async function inTransaction<T>(
   } catch (error) {
     throw translateMysqlError(error);
   }
+  const transaction = new TransactionQueryable(connection);
   try {
     await prepareSession(connection);
-    const transaction = new TransactionQueryable(connection);
     const result = await work(transaction);
     await transaction.commit();
     connection.release();
     return result;
   } catch (error) {
+    await transaction.stop();
     await connection.rollback().then(
       () => connection.release(),
       () => connection.destroy(),
