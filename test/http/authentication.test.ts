@@ -40,6 +40,7 @@ describe('a request without a token', () => {
 
     expectProblem(response, 401, 'UNAUTHENTICATED');
     expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(response.headers['cache-control']).toBe('no-store');
   });
 
   it('is refused before its body is validated: an anonymous caller learns nothing from 422s', async () => {
@@ -110,6 +111,10 @@ describe('a bad token', () => {
     ['with a numeric sub', signTestToken({ sub: 42, role: 'customer', exp: exp() })],
     ['that is not a JWT', 'not-a-token'],
     [
+      'spelled in base64 rather than base64url',
+      adminToken().replace(/-/g, '+').replace(/_/g, '/') + '==',
+    ],
+    [
       'whose payload is not JSON',
       `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.bm9wZQ.c2ln`,
     ],
@@ -174,6 +179,8 @@ class IdentityProvider {
   private keys: { kid: string; alg: 'RS256' | 'ES256'; privateKey: KeyLike; jwk: object }[] = [];
   private server: Server | null = null;
   fetches = 0;
+  /** While set, the key set answers 500. */
+  failing = false;
 
   async addKey(kid: string, alg: 'RS256' | 'ES256'): Promise<void> {
     const { publicKey, privateKey } = await generateKeyPair(alg);
@@ -204,6 +211,11 @@ class IdentityProvider {
   async url(): Promise<string> {
     this.server = createServer((_req, res) => {
       this.fetches += 1;
+      if (this.failing) {
+        res.statusCode = 500;
+        res.end();
+        return;
+      }
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));
     });
@@ -258,6 +270,37 @@ describe('tokens of an identity provider (AUTH_JWKS_URL)', () => {
 
     expectProblem(fresh, 404, 'NOT_FOUND');
     expectProblem(stale, 401, 'UNAUTHENTICATED');
+  });
+
+  it('while the key set fails, checks tokens against the keys it has, without fetching each time', async () => {
+    const provider = new IdentityProvider();
+    await provider.addKey('rsa-1', 'RS256');
+    const verifier = new JoseTokenVerifier({
+      jwksUrl: await provider.url(),
+      jwksCooldownMs: 0,
+      jwksRetryAfterFailureMs: 3_600_000,
+    });
+    const http = anonymousAgent(
+      createApp({ ...testApp.deps, authenticateCaller: new AuthenticateCaller(verifier) }),
+    );
+    const known = await provider.sign('rsa-1', claims());
+    await http.get('/customers/a').set(bearer(known)).expect(404);
+
+    provider.failing = true;
+    const keys = provider.snapshot();
+    await provider.rotate('rsa-2', 'RS256');
+    const unknownKey = await provider.sign('rsa-2', claims());
+    const answers = [];
+    for (let i = 0; i < 10; i += 1)
+      answers.push(await http.get('/customers/a').set(bearer(unknownKey)));
+    const stillKnown = await http
+      .get('/customers/a')
+      .set(bearer(await provider.sign('rsa-1', claims(), keys)));
+    await provider.close();
+
+    expect(answers.map((answer) => answer.status)).toEqual([503, ...Array(9).fill(401)]);
+    expect(provider.fetches).toBe(2);
+    expect(stillKnown.status).toBe(404);
   });
 
   it('answers 503, not 401, while the key set cannot be fetched', async () => {

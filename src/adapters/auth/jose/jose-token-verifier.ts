@@ -1,4 +1,5 @@
 import {
+  createLocalJWKSet,
   createRemoteJWKSet,
   errors,
   jwtVerify,
@@ -23,11 +24,14 @@ export type JoseVerifierOptions = TokenChecks &
         jwksCacheMaxAgeMs?: number;
         /** The least time between two fetches that a token with an unknown key can cause. */
         jwksCooldownMs?: number;
+        /** After a failed fetch, how long tokens are checked against the keys at hand. */
+        jwksRetryAfterFailureMs?: number;
       }
   );
 
 const CLOCK_SKEW_SECONDS = 30;
 const JWKS_TIMEOUT_MS = 2000;
+const JWKS_RETRY_AFTER_FAILURE_MS = 5000;
 
 /** What a token can be wrong in; any other failure means its keys could not be had. */
 const INVALID_TOKEN = [
@@ -53,13 +57,7 @@ export class JoseTokenVerifier implements TokenVerifier {
 
   constructor(options: JoseVerifierOptions) {
     const jwks = 'jwksUrl' in options;
-    this.key = jwks
-      ? createRemoteJWKSet(new URL(options.jwksUrl), {
-          timeoutDuration: JWKS_TIMEOUT_MS,
-          cacheMaxAge: options.jwksCacheMaxAgeMs,
-          cooldownDuration: options.jwksCooldownMs,
-        })
-      : new TextEncoder().encode(options.secret);
+    this.key = jwks ? providerKeys(options) : new TextEncoder().encode(options.secret);
     this.options = {
       algorithms: jwks ? ['RS256', 'ES256'] : ['HS256'],
       requiredClaims: ['exp'],
@@ -76,8 +74,39 @@ export class JoseTokenVerifier implements TokenVerifier {
         : jwtVerify(token, this.key, this.options));
       return payload;
     } catch (error) {
-      if (INVALID_TOKEN.some((kind) => error instanceof kind)) return null;
+      if (isTokenError(error)) return null;
       throw new DependencyUnavailableError('identity provider');
     }
   }
+}
+
+const isTokenError = (error: unknown) => INVALID_TOKEN.some((kind) => error instanceof kind);
+
+/**
+ * The identity provider's keys. jose holds back a new fetch only after a successful one, so while
+ * the provider fails, every token naming an unknown key would fetch again: for a while after a
+ * failure, tokens are checked against the keys last fetched (an unknown key is then an invalid
+ * token), and only a service that never had any answers that the provider is unavailable.
+ */
+function providerKeys(options: Extract<JoseVerifierOptions, { jwksUrl: string }>): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(options.jwksUrl), {
+    timeoutDuration: JWKS_TIMEOUT_MS,
+    cacheMaxAge: options.jwksCacheMaxAgeMs,
+    cooldownDuration: options.jwksCooldownMs,
+  });
+  const retryAfterFailureMs = options.jwksRetryAfterFailureMs ?? JWKS_RETRY_AFTER_FAILURE_MS;
+  let failedAt = Number.NEGATIVE_INFINITY;
+  return async (header, token) => {
+    if (Date.now() - failedAt < retryAfterFailureMs) {
+      const lastFetched = remote.jwks();
+      if (!lastFetched) throw new DependencyUnavailableError('identity provider');
+      return createLocalJWKSet(lastFetched)(header, token);
+    }
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (!isTokenError(error)) failedAt = Date.now();
+      throw error;
+    }
+  };
 }

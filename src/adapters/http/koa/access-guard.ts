@@ -15,8 +15,8 @@ export type Access = Operation | 'public' | 'system';
 
 export type CallerOf<A extends Access> = A extends Operation ? Caller : null;
 
-/** RFC 6750: `Bearer` then a token68. */
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+/** RFC 6750's `Bearer` scheme, carrying a JWS in compact form (base64url parts, no padding). */
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+) *$/i;
 const SAYS_BEARER = /^Bearer(?: |$)/i;
 
 /**
@@ -36,15 +36,22 @@ export class AccessGuard {
       await this.take(ctx, null);
       return null as CallerOf<A>;
     }
+    ctx.set('Cache-Control', 'no-store');
     const header = ctx.get('Authorization');
     const token = BEARER.exec(header)?.[1];
-    const caller = token ? await this.authenticate.execute(token) : null;
+    let caller: Caller | null;
+    try {
+      caller = token ? await this.authenticate.execute(token) : null;
+    } catch (error) {
+      // Whoever cannot be told apart from an anonymous caller pays as one.
+      await this.take(ctx, null);
+      throw error;
+    }
     if (!caller) {
       await this.take(ctx, null);
       throw unauthenticated(SAYS_BEARER.test(header));
     }
     await this.take(ctx, caller);
-    ctx.set('Cache-Control', 'no-store');
     authorise(caller, access as Operation);
     return caller as CallerOf<A>;
   }
