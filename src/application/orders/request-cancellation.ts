@@ -10,8 +10,9 @@ import type { PublishAfterCommit } from './publish-after-commit';
 
 /**
  * Records the request durably and answers without waiting for the worker or for the publish (see
- * PublishAfterCommit). Requests made at the same time are recorded in one transaction and
- * published together (see Batcher).
+ * PublishAfterCommit), which refuses a request before it is recorded while too many jobs wait for
+ * the broker. Requests made at the same time are recorded in one transaction and published
+ * together (see Batcher).
  */
 export class RequestCancellation {
   private readonly requests: Batcher<OrderId, Order>;
@@ -25,7 +26,8 @@ export class RequestCancellation {
     this.requests = new Batcher((ids) => this.recordAndPublish(ids), batching);
   }
 
-  execute(id: OrderId): Promise<Order> {
+  async execute(id: OrderId): Promise<Order> {
+    this.publisher.checkRoom();
     return this.requests.submit(id);
   }
 
@@ -53,7 +55,7 @@ export class RequestCancellation {
 
     const requested = new Map<OrderId, Order>();
     for (const outcome of outcomes) if (outcome.ok) requested.set(outcome.value.id, outcome.value);
-    await this.publisher.publish(
+    this.publisher.publish(
       [...requested.values()].map((order) => orderJob('CANCEL', order)),
       'cancellations stored but not published; the re-publisher will retry',
     );
