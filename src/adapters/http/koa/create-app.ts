@@ -11,6 +11,7 @@ import { docsRoutes } from './routes/docs-routes';
 import { orderRoutes } from './routes/order-routes';
 import { productRoutes } from './routes/product-routes';
 import { systemRoutes } from './routes/system-routes';
+import { noSniffEveryAnswer } from './security-headers';
 
 export interface AppOptions {
   /** Largest accepted JSON body, in `bytes` notation; the contract says 1 MiB. */
@@ -53,6 +54,7 @@ export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa
     deps.logger.error('HTTP error outside the request pipeline', { error: String(error) });
   });
   app
+    .use(noSniffEveryAnswer())
     .use(requestId())
     .use(errorMiddleware(deps.logger))
     .use(jsonBody(options.bodyLimit ?? '1mb'))

@@ -4,6 +4,7 @@ import type Router from '@koa/router';
 // The package root loads the whole UI bundle into the process (~28 MB); this entry only finds it.
 import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import type { OpenApiDocument } from '../openapi';
+import { docsHeaders } from '../security-headers';
 
 /** Only these files of swagger-ui-dist are served: no path from the URL reaches the file system. */
 const ASSETS: Record<string, string> = {
@@ -49,17 +50,17 @@ export function docsRoutes(router: Router, document: () => OpenApiDocument): voi
     ctx.body = document();
   });
 
-  router.get(['/docs', '/docs/'], (ctx) => {
+  router.get(['/docs', '/docs/'], ...docsHeaders, (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = INDEX;
   });
 
-  router.get('/docs/initializer.js', (ctx) => {
+  router.get('/docs/initializer.js', ...docsHeaders, (ctx) => {
     ctx.type = 'application/javascript; charset=utf-8';
     ctx.body = INITIALIZER;
   });
 
-  router.get('/docs/:asset', (ctx, next) => {
+  router.get('/docs/:asset', ...docsHeaders, (ctx, next) => {
     const asset = ctx.params.asset ?? '';
     const type = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
     if (!type) return next();
