@@ -6,6 +6,11 @@ import type { HttpDependencies } from './http-dependencies';
 import { jsonBody } from './json-body';
 import { openApiDocument, type OpenApiDocument } from './openapi';
 import { requestId } from './request-id';
+import {
+  DEFAULT_IN_FLIGHT_LIMITS,
+  requestsInFlight,
+  type InFlightLimits,
+} from './requests-in-flight';
 import { customerRoutes } from './routes/customer-routes';
 import { docsRoutes } from './routes/docs-routes';
 import { orderRoutes } from './routes/order-routes';
@@ -16,6 +21,8 @@ import { noSniffEveryAnswer } from './security-headers';
 export interface AppOptions {
   /** Largest accepted JSON body, in `bytes` notation; the contract says 1 MiB. */
   bodyLimit?: string;
+  /** Requests, and request body bytes, served at once; past them the answer is 503. */
+  inFlight?: InFlightLimits;
 }
 
 /** Reached only when no route answered: a wrong method on a known path, or an unknown path. */
@@ -57,6 +64,7 @@ export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa
     .use(noSniffEveryAnswer())
     .use(requestId())
     .use(errorMiddleware(deps.logger))
+    .use(requestsInFlight(options.inFlight ?? DEFAULT_IN_FLIGHT_LIMITS))
     .use(jsonBody(options.bodyLimit ?? '1mb'))
     .use(api.router.routes())
     .use(unmatched(api.router));
