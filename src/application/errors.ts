@@ -24,6 +24,17 @@ export class BacklogFullError extends DomainError {
   }
 }
 
+/**
+ * One of the process's bounds is reached (requests in flight, request bodies being read, callers
+ * waiting for a database connection, jobs waiting for the broker): refused before any work, so a
+ * retry is safe.
+ */
+export class OverloadedError extends DomainError {
+  constructor(readonly queue: string) {
+    super('OVERLOADED', `The service is at its limit of ${queue}; retry later`);
+  }
+}
+
 /** Thrown by an order store when (customer, idempotency key) is already taken. Never shown. */
 export class IdempotencyKeyTakenError extends Error {
   constructor() {
@@ -33,5 +44,9 @@ export class IdempotencyKeyTakenError extends Error {
 }
 
 export function isTransient(error: unknown): boolean {
-  return error instanceof ConcurrencyConflictError || error instanceof DependencyUnavailableError;
+  return (
+    error instanceof ConcurrencyConflictError ||
+    error instanceof DependencyUnavailableError ||
+    error instanceof OverloadedError
+  );
 }

@@ -2,11 +2,17 @@
  * The only reader of process.env: parses it once into a typed, validated configuration. A bad
  * value or combination fails at start-up with a message naming the variable.
  */
+import {
+  DEFAULT_IN_FLIGHT_LIMITS,
+  LARGEST_BODY_BYTES,
+} from '../adapters/http/koa/requests-in-flight';
+import { WAITERS_PER_CONNECTION } from '../adapters/persistence/mysql/mysql-connection';
 import type { BatchOptions } from '../application/shared/batcher';
 
 export type Role = 'all' | 'api' | 'worker';
 
-export type StoreConfig = { driver: 'memory' } | { driver: 'mysql'; url: string; poolSize: number };
+export type StoreConfig =
+  { driver: 'memory' } | { driver: 'mysql'; url: string; poolSize: number; poolMaxWaiting: number };
 
 export type CacheConfig =
   | { driver: 'memory'; ttlMs: number }
@@ -43,6 +49,14 @@ export interface WorkerConfig {
   republish: { intervalMs: number; stalledAfterMs: number; batchSize: number };
 }
 
+/** What a client may make the HTTP server hold, and for how long (API.md, "Limits"). */
+export interface HttpLimitsConfig {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxRequestsInFlight: number;
+  maxBodyBytesInFlight: number;
+}
+
 export interface AppConfig {
   port: number;
   role: Role;
@@ -57,6 +71,7 @@ export interface AppConfig {
   /** Order placements and cancellation requests, each batched on its own (see Batcher). */
   apiBatching: BatchOptions;
   admission: { maxBacklog: number; sampleMs: number };
+  httpLimits: HttpLimitsConfig;
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
   /** Nothing external is configured: everything runs in this process and forgets on exit. */
@@ -172,6 +187,52 @@ function rateLimitConfig(
   };
 }
 
+function mysqlStore(env: Env, url: string): StoreConfig {
+  const poolSize = integer(env, 'DB_POOL_SIZE', 10, 1, 500);
+  return {
+    driver: 'mysql',
+    url,
+    poolSize,
+    poolMaxWaiting: integer(
+      env,
+      'DB_POOL_MAX_WAITING',
+      poolSize * WAITERS_PER_CONNECTION,
+      1,
+      1_000_000,
+    ),
+  };
+}
+
+function httpLimits(env: Env): HttpLimitsConfig {
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'HEADERS_TIMEOUT_MS',
+      `must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxRequestsInFlight: integer(
+      env,
+      'MAX_REQUESTS_IN_FLIGHT',
+      DEFAULT_IN_FLIGHT_LIMITS.requests,
+      1,
+      1_000_000,
+    ),
+    // At least one body of the largest size must fit, or such a body would never be read.
+    maxBodyBytesInFlight: integer(
+      env,
+      'MAX_BODY_BYTES_IN_FLIGHT',
+      DEFAULT_IN_FLIGHT_LIMITS.bodyBytes,
+      LARGEST_BODY_BYTES,
+      Number.MAX_SAFE_INTEGER,
+    ),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const) ?? 'all';
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['mysql:']);
@@ -179,9 +240,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const amqpUrl = readUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']);
   const ttlMs = integer(env, 'CACHE_TTL_MS', 1000, 1, 3_600_000);
 
-  const store: StoreConfig = databaseUrl
-    ? { driver: 'mysql', url: databaseUrl, poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500) }
-    : { driver: 'memory' };
+  const store: StoreConfig = databaseUrl ? mysqlStore(env, databaseUrl) : { driver: 'memory' };
   const keyPrefix = text(env, 'CACHE_KEY_PREFIX') ?? 'orders:';
   const cache: CacheConfig = redisUrl
     ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix }
@@ -237,9 +296,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimit: rateLimitConfig(env, redisUrl, keyPrefix),
     apiBatching: { maxSize: integer(env, 'API_BATCH_SIZE', 100, 1, 1000), maxInFlight: 1 },
     admission: {
-      maxBacklog: integer(env, 'MAX_BACKLOG', 0, 0, 10_000_000),
+      // Minutes of the API's publishes with no worker taking any; see the README.
+      maxBacklog: integer(env, 'MAX_BACKLOG', 10_000, 0, 10_000_000),
       sampleMs: integer(env, 'BACKLOG_SAMPLE_MS', 250, 1, 60_000),
     },
+    httpLimits: httpLimits(env),
     readinessTimeoutMs: integer(env, 'READINESS_TIMEOUT_MS', 1000, 10, 60_000),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 600_000),
     embedded: store.driver === 'memory' && queue.driver === 'memory' && cache.driver === 'memory',

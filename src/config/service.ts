@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../adapters/http/koa/create-app';
+import { serverOptions } from '../adapters/http/koa/server-options';
 import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
 import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
 import { startOrderWorker } from '../adapters/worker/order-worker';
@@ -112,7 +113,14 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
 
     let port: number | null = null;
     if (config.role !== 'worker') {
-      const server = createServer(createApp(resolveHttpDependencies(composition)).callback());
+      const { httpLimits } = config;
+      const app = createApp(resolveHttpDependencies(composition), {
+        inFlight: {
+          requests: httpLimits.maxRequestsInFlight,
+          bodyBytes: httpLimits.maxBodyBytesInFlight,
+        },
+      });
+      const server = createServer(serverOptions(httpLimits), app.callback());
       answerUnparsableRequests(server);
       port = await listen(server, config.port);
       disposers.push('http server', () => closeServer(server));

@@ -26,6 +26,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   CONCURRENCY_CONFLICT: 503,
   DEPENDENCY_UNAVAILABLE: 503,
   BACKLOG_FULL: 503,
+  OVERLOADED: 503,
 };
 
 describe('domain errors become problem documents', () => {

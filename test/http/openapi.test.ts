@@ -105,6 +105,18 @@ describe('/openapi.json', () => {
     expect(unprocessable('/products/{id}', 'patch')).toContain('AMOUNT_TOO_LARGE');
   });
 
+  it('documents OVERLOADED with Retry-After on every route but /health and /ready', () => {
+    for (const [method, path, operation] of operations()) {
+      if (path === '/health' || path === '/ready') continue;
+      const unavailable = operation.responses['503'];
+      expect({ route: `${method} ${path}`, description: unavailable?.description }).toEqual({
+        route: `${method} ${path}`,
+        description: expect.stringContaining('OVERLOADED'),
+      });
+      expect(unavailable?.headers).toHaveProperty('Retry-After');
+    }
+  });
+
   it('documents problem responses, the body, and the headers of the contract', () => {
     for (const [method, path, operation] of operations()) {
       expect({ route: `${method} ${path}`, has500: '500' in operation.responses }).toEqual({

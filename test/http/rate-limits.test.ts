@@ -68,12 +68,15 @@ describe('rate limits in one process', () => {
     }
   });
 
-  it('limits anonymous callers by address, on public reads and refused requests alike', async () => {
+  it('limits anonymous callers by address: public reads, the docs, refused and unknown requests', async () => {
     const http = anonymousAgent(testApp.app);
     const { refusal } = await untilRefused(() => http.get('/products'), 100);
 
     expect(refusal.headers['ratelimit-policy']).toBe('"anonymous";q=3;w=1');
     expectProblem(await http.get('/orders/x'), 429, 'RATE_LIMITED');
+    expectProblem(await http.get('/openapi.json'), 429, 'RATE_LIMITED');
+    expectProblem(await http.get('/docs/swagger-ui-bundle.js'), 429, 'RATE_LIMITED');
+    expectProblem(await http.get('/nowhere'), 429, 'RATE_LIMITED');
   });
 
   it('keeps answering the load balancer: /health and /ready are never limited', async () => {

@@ -37,7 +37,8 @@ export interface PlaceOrderResult {
 /**
  * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
  * Once stored it is never lost: the answer does not wait for the publish, and a failed one is
- * covered by the re-publisher (see PublishAfterCommit). The store checks customers and products
+ * covered by the re-publisher (see PublishAfterCommit). Too much work waiting for the broker or
+ * the workers refuses an order before it is stored. The store checks customers and products
  * as it inserts, so accepting costs no read of its own. Orders placed at the same time are stored
  * in one transaction and published together (see Batcher).
  */
@@ -94,6 +95,7 @@ export class PlaceOrder {
       requestFingerprint: fingerprint,
       now: this.clock.now(),
     });
+    this.publisher.checkRoom();
     await this.admission.admit();
 
     try {
@@ -110,7 +112,7 @@ export class PlaceOrder {
 
   private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
     const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
-    await this.publisher.publish(
+    this.publisher.publish(
       orders.flatMap((order, index) => (refused[index] === null ? [orderJob('PLACE', order)] : [])),
       'orders stored but not published; the re-publisher will retry',
     );

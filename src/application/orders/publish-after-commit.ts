@@ -1,12 +1,13 @@
+import { OverloadedError } from '../errors';
 import type { Logger } from '../ports/logger';
 import type { OrderJob, OrderQueue } from '../ports/order-queue';
 
 /**
- * Jobs beyond this many, committed but not yet confirmed by the broker, make the caller wait: a
- * broker that confirms slowly then slows the callers down instead of piling up unconfirmed jobs
- * (which the queue's depth, read by back-pressure, does not count yet). Half a second of work at
- * 1,000 orders and 1,000 cancellations a second; RabbitMQ confirms durable messages tens of
- * milliseconds apart under load.
+ * While this many jobs are committed but not yet confirmed by the broker, new work is refused
+ * (see `checkRoom`): a broker that confirms slowly, or not at all, then has callers refused
+ * instead of unconfirmed jobs piling up (which the queue's depth, read by back-pressure, does not
+ * count yet). Half a second of work at 1,000 orders and 1,000 cancellations a second; RabbitMQ
+ * confirms durable messages tens of milliseconds apart under load.
  */
 export const MAX_JOBS_UNDER_WAY = 1_000;
 
@@ -41,8 +42,9 @@ interface Handover {
 /**
  * Publishes jobs for work that is already committed, without holding up the caller: the stored
  * work is what a client was promised, and the re-publisher covers a publish that fails. So neither
- * an answer nor the next batch's transaction waits for the broker's confirmation, unless more than
- * MAX_JOBS_UNDER_WAY jobs are still unconfirmed. Shutdown waits for them (`settled`).
+ * an answer nor the next batch's transaction waits for the broker's confirmation; past
+ * MAX_JOBS_UNDER_WAY unconfirmed jobs, new work is refused before it is stored. Shutdown waits
+ * for them (`settled`).
  */
 export class PublishAfterCommit {
   private readonly inFlight = new Set<Promise<void>>();
@@ -58,20 +60,27 @@ export class PublishAfterCommit {
   ) {}
 
   /**
-   * Hands the jobs on and resolves at once, or, when too many jobs are under way, once enough of
-   * them were confirmed or refused. `warning` is logged, with the order ids, when the broker
-   * refuses them.
+   * Throws OverloadedError while MAX_JOBS_UNDER_WAY jobs are unconfirmed. Asked before new work is
+   * stored: work already stored is never refused, and nothing waits for the broker, whose stalls
+   * would otherwise hold every answer.
    */
-  async publish(jobs: readonly OrderJob[], warning: string): Promise<void> {
+  checkRoom(): void {
+    if (this.jobsUnderWay >= MAX_JOBS_UNDER_WAY) {
+      throw new OverloadedError('jobs waiting for the broker');
+    }
+  }
+
+  /**
+   * Hands the jobs on; never waits for the broker. `warning` is logged, with the order ids, when
+   * the broker refuses them.
+   */
+  publish(jobs: readonly OrderJob[], warning: string): void {
     if (jobs.length === 0) return;
     this.waiting.push({ jobs, warning });
     this.jobsUnderWay += jobs.length;
-    this.sendWaiting();
-    while (this.jobsUnderWay > MAX_JOBS_UNDER_WAY) {
-      // So many jobs do not wait out the interval, and there is then a publish to wait for.
-      this.endInterval();
-      await Promise.race(this.inFlight);
-    }
+    // So many jobs do not wait out the interval.
+    if (this.jobsUnderWay >= MAX_JOBS_UNDER_WAY) this.endInterval();
+    else this.sendWaiting();
   }
 
   /**

@@ -17,8 +17,9 @@ interface CancellationRequest {
 
 /**
  * Records the request durably and answers without waiting for the worker or for the publish (see
- * PublishAfterCommit). Requests made at the same time are recorded in one transaction and
- * published together (see Batcher).
+ * PublishAfterCommit), which refuses a request before it is recorded while too many jobs wait for
+ * the broker. Requests made at the same time are recorded in one transaction and published
+ * together (see Batcher).
  */
 export class RequestCancellation {
   private readonly requests: Batcher<CancellationRequest, Order>;
@@ -34,6 +35,7 @@ export class RequestCancellation {
 
   async execute(caller: Caller, id: OrderId): Promise<Order> {
     authorise(caller, 'cancelOrder');
+    this.publisher.checkRoom();
     return this.requests.submit({ caller, id });
   }
 
@@ -66,7 +68,7 @@ export class RequestCancellation {
 
     const requested = new Map<OrderId, Order>();
     for (const outcome of outcomes) if (outcome.ok) requested.set(outcome.value.id, outcome.value);
-    await this.publisher.publish(
+    this.publisher.publish(
       [...requested.values()].map((order) => orderJob('CANCEL', order)),
       'cancellations stored but not published; the re-publisher will retry',
     );

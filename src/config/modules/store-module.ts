@@ -19,7 +19,11 @@ export async function bindStore(
       store = new MemoryStore();
       break;
     case 'mysql': {
-      const mysql = await MysqlStore.connect({ url: config.url, poolSize: config.poolSize });
+      const mysql = await MysqlStore.connect({
+        url: config.url,
+        poolSize: config.poolSize,
+        maxWaiting: config.poolMaxWaiting,
+      });
       disposers.push('mysql pool', () => mysql.close());
       checks.push({ name: 'database', check: () => mysql.ping() });
       store = mysql;

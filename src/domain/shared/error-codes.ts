@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'CONCURRENCY_CONFLICT',
   'DEPENDENCY_UNAVAILABLE',
   'BACKLOG_FULL',
+  'OVERLOADED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -2,6 +2,8 @@ import {
   ConcurrencyConflictError,
   DependencyUnavailableError,
   IdempotencyKeyTakenError,
+  isTransient,
+  OverloadedError,
 } from '../../../src/application/errors';
 import { translateMysqlError } from '../../../src/adapters/persistence/mysql/mysql-errors';
 import { EmailTakenError } from '../../../src/domain/customer/customer.errors';
@@ -81,6 +83,16 @@ describe('translateMysqlError', () => {
 
     expect(translated).toBeInstanceOf(DependencyUnavailableError);
     expect((translated as DependencyUnavailableError).dependency).toBe('database');
+  });
+
+  it("turns the pool's refusal of one more waiter into OverloadedError, which the worker retries", () => {
+    const full = driverError({ message: 'Queue limit reached.' });
+
+    const translated = translateMysqlError(full);
+
+    expect(translated).toBeInstanceOf(OverloadedError);
+    expect((translated as Error).cause).toBe(full);
+    expect(isTransient(translated)).toBe(true);
   });
 
   it('leaves constraint violations, bad SQL and application errors alone', () => {

@@ -1,10 +1,14 @@
 import { ADMIN } from '../../support/tokens';
 import { CreateCustomer } from '../../../src/application/customers/create-customer';
 import { GetCustomer } from '../../../src/application/customers/get-customer';
-import { BacklogFullError } from '../../../src/application/errors';
+import { BacklogFullError, OverloadedError } from '../../../src/application/errors';
 import { FailDeadLetteredOrder } from '../../../src/application/orders/fail-dead-lettered-order';
 import { GetOrder } from '../../../src/application/orders/get-order';
 import { PlaceOrder, type PlaceOrderInput } from '../../../src/application/orders/place-order';
+import {
+  MAX_JOBS_UNDER_WAY,
+  PublishAfterCommit,
+} from '../../../src/application/orders/publish-after-commit';
 import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../../src/application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
@@ -108,6 +112,34 @@ describe('order use cases', () => {
     h.container.rebindSync(TOKENS.OrderQueue).toConstantValue(failing);
     const { order } = await place();
     expect((await orderOf(order.id)).status).toBe('PENDING');
+  });
+
+  it('refuses new orders and cancellations while too many jobs wait for the broker, keeping each order it took', async () => {
+    let confirming = false;
+    const confirms: (() => void)[] = [];
+    const stalled: OrderQueue = {
+      publish: () =>
+        confirming ? Promise.resolve() : new Promise<void>((resolve) => confirms.push(resolve)),
+      republish: async () => {},
+      consume: async () => ({ stop: async () => {} }),
+      depth: async () => 0,
+      close: async () => {},
+    };
+    h.container.rebindSync(TOKENS.OrderQueue).toConstantValue(stalled);
+
+    const accepted = await Promise.all(
+      Array.from({ length: MAX_JOBS_UNDER_WAY }, async () => (await place()).order),
+    );
+
+    await expect(place()).rejects.toBeInstanceOf(OverloadedError);
+    await expect(h.get(RequestCancellation).execute(ADMIN, accepted[0]!.id)).rejects.toBeInstanceOf(
+      OverloadedError,
+    );
+    for (const order of accepted) expect((await orderOf(order.id)).status).toBe('PENDING');
+    confirming = true;
+    for (const confirm of confirms) confirm();
+    await h.get(PublishAfterCommit).settled();
+    await expect(place()).resolves.toMatchObject({ replayed: false });
   });
 
   it('refuses new orders while the backlog is full', async () => {

@@ -1,3 +1,4 @@
+import { OverloadedError } from '../../../src/application/errors';
 import {
   MAX_JOBS_PER_PUBLISH,
   MAX_JOBS_UNDER_WAY,
@@ -59,9 +60,9 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
   });
 
   /** Takes every publish slot with an unconfirmed publish of one job. */
-  async function fillSlots(): Promise<void> {
+  function fillSlots(): void {
     for (let i = 0; i < MAX_PUBLISHES_IN_FLIGHT; i += 1) {
-      await publisher.publish([job(`slot${i}`)], 'not published');
+      publisher.publish([job(`slot${i}`)], 'not published');
     }
   }
 
@@ -70,21 +71,21 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
   }
 
   it('hands the jobs to the broker at once and returns without waiting for its confirmation', () => {
-    void publisher.publish([job('a'), job('b')], 'not published');
+    publisher.publish([job('a'), job('b')], 'not published');
 
     expect(broker.published).toEqual([[job('a'), job('b')]]);
   });
 
   it('sends nothing for no jobs', async () => {
-    void publisher.publish([], 'not published');
+    publisher.publish([], 'not published');
 
     expect(broker.published).toEqual([]);
     expect(await settlesSoon(publisher.settled())).toBe(true);
   });
 
   it('is settled only once every publish under way was confirmed', async () => {
-    void publisher.publish([job('a')], 'not published');
-    void publisher.publish([job('b')], 'not published');
+    publisher.publish([job('a')], 'not published');
+    publisher.publish([job('b')], 'not published');
 
     broker.confirm(0);
     expect(await settlesSoon(publisher.settled())).toBe(false);
@@ -94,10 +95,10 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
   });
 
   it('sends the jobs handed on while every slot is taken together, once one is confirmed', async () => {
-    await fillSlots();
+    fillSlots();
 
-    expect(await settlesSoon(publisher.publish([job('a')], 'not published'))).toBe(true);
-    expect(await settlesSoon(publisher.publish([job('b'), job('c')], 'not published'))).toBe(true);
+    publisher.publish([job('a')], 'not published');
+    publisher.publish([job('b'), job('c')], 'not published');
     expect(broker.published).toHaveLength(MAX_PUBLISHES_IN_FLIGHT);
 
     broker.confirm(0);
@@ -108,12 +109,12 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
 
   it('fills a publish up to the most it holds, oldest jobs first, and never splits a call', async () => {
     const fifth = MAX_JOBS_PER_PUBLISH / 5;
-    await fillSlots();
-    void publisher.publish(jobs('a', 3 * fifth), 'not published');
-    void publisher.publish(jobs('b', 2 * fifth), 'not published');
-    void publisher.publish(jobs('c', 3 * fifth), 'not published');
-    void publisher.publish(jobs('d', 3 * fifth), 'not published');
-    void publisher.publish(jobs('e', 1), 'not published');
+    fillSlots();
+    publisher.publish(jobs('a', 3 * fifth), 'not published');
+    publisher.publish(jobs('b', 2 * fifth), 'not published');
+    publisher.publish(jobs('c', 3 * fifth), 'not published');
+    publisher.publish(jobs('d', 3 * fifth), 'not published');
+    publisher.publish(jobs('e', 1), 'not published');
 
     confirmSlots();
     await turn();
@@ -127,35 +128,42 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
     expect(broker.published.at(-1)).toEqual([...jobs('d', 3 * fifth), ...jobs('e', 1)]);
   });
 
-  it('makes the caller wait while too many jobs are unconfirmed, until few enough are', async () => {
-    await publisher.publish([job('first')], 'not published');
-    await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY - 1), 'not published');
+  it('has room for new work until too many jobs are unconfirmed, and again once few enough are', async () => {
+    publisher.publish([job('first')], 'not published');
+    publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY - 2), 'not published');
+    expect(() => publisher.checkRoom()).not.toThrow();
 
-    const twoTooMany = publisher.publish(jobs('b', 2), 'not published');
+    publisher.publish([job('b')], 'not published');
 
-    expect(await settlesSoon(twoTooMany)).toBe(false);
+    expect(() => publisher.checkRoom()).toThrow(OverloadedError);
     broker.confirm(0);
-    expect(await settlesSoon(twoTooMany)).toBe(false);
-    broker.confirm(1);
-    expect(await settlesSoon(twoTooMany)).toBe(true);
+    await turn();
+    expect(() => publisher.checkRoom()).not.toThrow();
   });
 
-  it('counts refused jobs as no longer under way, so that callers go on', async () => {
-    await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'not published');
-    const oneTooMany = publisher.publish([job('b')], 'not published');
-    expect(await settlesSoon(oneTooMany)).toBe(false);
+  it('never makes the caller of a publish wait, however many jobs are unconfirmed', () => {
+    publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'not published');
+
+    publisher.publish([job('b')], 'not published');
+
+    expect(broker.published).toEqual([jobs('a', MAX_JOBS_UNDER_WAY), [job('b')]]);
+  });
+
+  it('counts refused jobs as no longer under way, so that new work is taken again', async () => {
+    publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'not published');
+    expect(() => publisher.checkRoom()).toThrow(OverloadedError);
 
     broker.refuse(0, new Error('broker down'));
+    await turn();
 
-    expect(await settlesSoon(oneTooMany)).toBe(true);
-    expect(broker.published.at(-1)).toEqual([job('b')]);
+    expect(() => publisher.checkRoom()).not.toThrow();
   });
 
   it('is settled only once the jobs handed on while it waited are confirmed too', async () => {
-    await fillSlots();
-    void publisher.publish([job('a')], 'not published');
+    fillSlots();
+    publisher.publish([job('a')], 'not published');
     const settled = publisher.settled();
-    void publisher.publish([job('b')], 'not published');
+    publisher.publish([job('b')], 'not published');
 
     confirmSlots();
     expect(await settlesSoon(settled)).toBe(false);
@@ -165,9 +173,9 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
   });
 
   it('logs a refused publish with the order ids and the warning of each caller in it', async () => {
-    await fillSlots();
-    void publisher.publish([job('a'), job('b')], 'orders stored but not published');
-    void publisher.publish([job('c')], 'cancellations stored but not published');
+    fillSlots();
+    publisher.publish([job('a'), job('b')], 'orders stored but not published');
+    publisher.publish([job('c')], 'cancellations stored but not published');
 
     confirmSlots();
     await turn();
@@ -196,10 +204,11 @@ describe('PublishAfterCommit, with no interval between publishes', () => {
     } as unknown as OrderQueue;
     publisher = new PublishAfterCommit(throwing, logger, 0);
 
-    await publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'orders stored but not published');
+    publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'orders stored but not published');
     await publisher.settled();
 
-    expect(await settlesSoon(publisher.publish([job('b')], 'not published'))).toBe(true);
+    expect(() => publisher.checkRoom()).not.toThrow();
+    publisher.publish([job('b')], 'not published');
     await publisher.settled();
     expect(logger.lines.map((line) => line.fields?.['error'])).toEqual([
       'Error: not connected',
@@ -224,13 +233,13 @@ describe('PublishAfterCommit, with its interval between publishes', () => {
   });
 
   it('sends a lone job at once, and the jobs handed on within the interval together after it', async () => {
-    void publisher.publish([job('a')], 'not published');
+    publisher.publish([job('a')], 'not published');
     expect(broker.published).toEqual([[job('a')]]);
     broker.confirm(0);
     await turn();
 
-    void publisher.publish([job('b')], 'not published');
-    void publisher.publish([job('c')], 'not published');
+    publisher.publish([job('b')], 'not published');
+    publisher.publish([job('c')], 'not published');
     jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS - 1);
     expect(broker.published).toHaveLength(1);
 
@@ -239,17 +248,17 @@ describe('PublishAfterCommit, with its interval between publishes', () => {
   });
 
   it('sends a job handed on once the interval is over at once', async () => {
-    void publisher.publish([job('a')], 'not published');
+    publisher.publish([job('a')], 'not published');
     jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS);
 
-    void publisher.publish([job('b')], 'not published');
+    publisher.publish([job('b')], 'not published');
 
     expect(broker.published).toEqual([[job('a')], [job('b')]]);
   });
 
   it('sends the jobs waiting out the interval at once when asked to settle', async () => {
-    void publisher.publish([job('a')], 'not published');
-    void publisher.publish([job('b')], 'not published');
+    publisher.publish([job('a')], 'not published');
+    publisher.publish([job('b')], 'not published');
 
     const settled = publisher.settled();
 
@@ -261,10 +270,10 @@ describe('PublishAfterCommit, with its interval between publishes', () => {
   });
 
   it('sends the jobs waiting out the interval when asked to settle with none unconfirmed', async () => {
-    void publisher.publish([job('a')], 'not published');
+    publisher.publish([job('a')], 'not published');
     broker.confirm(0);
     await turn();
-    void publisher.publish([job('b')], 'not published');
+    publisher.publish([job('b')], 'not published');
 
     const settled = publisher.settled();
 
@@ -274,32 +283,30 @@ describe('PublishAfterCommit, with its interval between publishes', () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it('starts the interval afresh when a caller with too many jobs under way cuts it short', async () => {
-    void publisher.publish([job('first')], 'not published');
+  it('starts the interval afresh when a handover of too many jobs cuts it short', async () => {
+    publisher.publish([job('first')], 'not published');
     broker.confirm(0);
     await turn();
     jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS / 2);
-    void publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY + 1), 'not published');
+    publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY + 1), 'not published');
     broker.confirm(1);
     await turn();
 
     jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS / 2);
-    void publisher.publish([job('b')], 'not published');
+    publisher.publish([job('b')], 'not published');
     expect(broker.published).toHaveLength(2);
 
     jest.advanceTimersByTime(MIN_PUBLISH_INTERVAL_MS / 2);
     expect(broker.published.at(-1)).toEqual([job('b')]);
   });
 
-  it('does not make a caller with too many jobs under way wait out the interval', async () => {
-    void publisher.publish([job('first')], 'not published');
+  it('does not make a handover of too many jobs wait out the interval', async () => {
+    publisher.publish([job('first')], 'not published');
     broker.confirm(0);
     await turn();
 
-    const tooMany = publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY + 1), 'not published');
+    publisher.publish(jobs('a', MAX_JOBS_UNDER_WAY), 'not published');
 
-    expect(broker.published).toEqual([[job('first')], jobs('a', MAX_JOBS_UNDER_WAY + 1)]);
-    broker.confirm(1);
-    expect(await settlesSoon(tooMany)).toBe(true);
+    expect(broker.published).toEqual([[job('first')], jobs('a', MAX_JOBS_UNDER_WAY)]);
   });
 });

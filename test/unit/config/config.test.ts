@@ -51,6 +51,33 @@ describe('loadConfig', () => {
     expect(loadConfig({ WORKER_CONCURRENCY: '1024' }).worker.concurrency).toBe(1024);
   });
 
+  it('bounds slow clients, requests in flight, the body bytes being read and the backlog by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      httpLimits: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        maxRequestsInFlight: 1000,
+        maxBodyBytesInFlight: 16 * 1024 * 1024,
+      },
+      admission: { maxBacklog: 10_000 },
+    });
+  });
+
+  it('sizes the bound on database pool waiters from the pool unless it is set', () => {
+    const url = 'mysql://root@127.0.0.1:3306/shop';
+    expect(
+      loadConfig({ DATABASE_URL: url, DB_POOL_SIZE: '4', AUTH_JWT_SECRET: SECRET }).store,
+    ).toMatchObject({
+      poolSize: 4,
+      poolMaxWaiting: 200,
+    });
+    expect(
+      loadConfig({ DATABASE_URL: url, DB_POOL_MAX_WAITING: '7', AUTH_JWT_SECRET: SECRET }).store,
+    ).toMatchObject({
+      poolMaxWaiting: 7,
+    });
+  });
+
   it('defaults the queue to BullMQ when only Redis is configured', () => {
     expect(loadConfig({ REDIS_URL: 'redis://localhost:6379' }).queue.driver).toBe('bullmq');
   });
@@ -81,6 +108,12 @@ describe('loadConfig', () => {
     [{ RATE_LIMIT_PER_SECOND: '-1' }, 'RATE_LIMIT_PER_SECOND'],
     [{ RATE_LIMIT_PER_SECOND: '50', RATE_LIMIT_BURST: '10' }, 'RATE_LIMIT_BURST'],
     [{ ANON_RATE_LIMIT_PER_SECOND: 'lots' }, 'ANON_RATE_LIMIT_PER_SECOND'],
+    [{ HEADERS_TIMEOUT_MS: '0' }, 'HEADERS_TIMEOUT_MS'],
+    [{ HEADERS_TIMEOUT_MS: '40000' }, 'HEADERS_TIMEOUT_MS'],
+    [{ REQUEST_TIMEOUT_MS: 'soon' }, 'REQUEST_TIMEOUT_MS'],
+    [{ MAX_REQUESTS_IN_FLIGHT: '0' }, 'MAX_REQUESTS_IN_FLIGHT'],
+    [{ MAX_BODY_BYTES_IN_FLIGHT: '1000' }, 'MAX_BODY_BYTES_IN_FLIGHT'],
+    [{ DATABASE_URL: 'mysql://root@h/db', DB_POOL_MAX_WAITING: '0' }, 'DB_POOL_MAX_WAITING'],
   ])('refuses %p, naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);

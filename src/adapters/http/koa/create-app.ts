@@ -6,15 +6,23 @@ import { HttpApi } from './endpoint';
 import type { HttpDependencies } from './http-dependencies';
 import { openApiDocument, type OpenApiDocument } from './openapi';
 import { requestId } from './request-id';
+import {
+  DEFAULT_IN_FLIGHT_LIMITS,
+  requestsInFlight,
+  type InFlightLimits,
+} from './requests-in-flight';
 import { customerRoutes } from './routes/customer-routes';
 import { docsRoutes } from './routes/docs-routes';
 import { orderRoutes } from './routes/order-routes';
 import { productRoutes } from './routes/product-routes';
 import { systemRoutes } from './routes/system-routes';
+import { noSniffEveryAnswer } from './security-headers';
 
 export interface AppOptions {
   /** Largest accepted JSON body, in `bytes` notation; the contract says 1 MiB. */
   bodyLimit?: string;
+  /** Requests, and request body bytes, served at once; past them the answer is 503. */
+  inFlight?: InFlightLimits;
 }
 
 /** Reached only when no route answered: a wrong method on a known path, or an unknown path. */
@@ -40,25 +48,30 @@ function unmatched(router: Router): Middleware {
 
 /** The HTTP adapter as a Koa application; the caller decides where it listens. */
 export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa {
-  const api = new HttpApi(
-    new AccessGuard(deps.authenticateCaller, deps.throttleRequests),
-    options.bodyLimit ?? '1mb',
-  );
+  const guard = new AccessGuard(deps.authenticateCaller, deps.throttleRequests);
+  const anonymous: Middleware = async (ctx, next) => {
+    await guard.admit(ctx, 'public');
+    await next();
+  };
+  const api = new HttpApi(guard, options.bodyLimit ?? '1mb');
   customerRoutes(api, deps);
   productRoutes(api, deps);
   orderRoutes(api, deps);
   systemRoutes(api, deps);
   let document: OpenApiDocument | undefined;
-  docsRoutes(api.router, () => (document ??= openApiDocument(api.registry)));
+  docsRoutes(api.router, () => (document ??= openApiDocument(api.registry)), anonymous);
 
   const app = new Koa();
   app.on('error', (error: unknown) => {
     deps.logger.error('HTTP error outside the request pipeline', { error: String(error) });
   });
   app
+    .use(noSniffEveryAnswer())
     .use(requestId())
     .use(errorMiddleware(deps.logger))
+    .use(requestsInFlight(options.inFlight ?? DEFAULT_IN_FLIGHT_LIMITS))
     .use(api.router.routes())
+    .use(anonymous)
     .use(unmatched(api.router));
   return app;
 }

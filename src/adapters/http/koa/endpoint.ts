@@ -17,6 +17,7 @@ import type { z } from './zod';
 export const STORE_ERRORS: readonly ErrorCode[] = [
   'DEPENDENCY_UNAVAILABLE',
   'CONCURRENCY_CONFLICT',
+  'OVERLOADED',
 ];
 
 export const RETRY_AFTER = {

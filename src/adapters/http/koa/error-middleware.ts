@@ -114,6 +114,15 @@ export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
     meaning: 'Too many orders wait to be processed; retry after `Retry-After` seconds.',
     retryAfterSeconds: 2,
   },
+  OVERLOADED: {
+    status: 503,
+    title: 'Overloaded',
+    meaning:
+      'The process is at one of its bounds (requests in flight, request bodies being read, ' +
+      'database pool waiters, jobs waiting for the broker); nothing was done; retry after ' +
+      '`Retry-After` seconds.',
+    retryAfterSeconds: 1,
+  },
   MALFORMED_REQUEST: {
     status: 400,
     title: 'Malformed request',

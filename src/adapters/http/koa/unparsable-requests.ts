@@ -22,11 +22,15 @@ const PARSER_ERRORS = new Map<string | undefined, Refusal>([
     'HPE_CHUNK_EXTENSIONS_OVERFLOW',
     { code: 'PAYLOAD_TOO_LARGE', detail: 'The chunk extensions of the body are too large' },
   ],
+  // Node 20 raises this for both limits: the headers (headersTimeout) and the whole request.
   [
     'ERR_HTTP_REQUEST_TIMEOUT',
     { code: 'REQUEST_TIMEOUT', detail: 'The request was not received in time' },
   ],
 ]);
+
+/** How long a refused client has to read its answer before the connection is cut. */
+const CLOSE_GRACE_MS = 1000;
 
 function rawResponse({ code, detail }: Refusal): string {
   const problem = problemDocument(code, detail);
@@ -34,6 +38,7 @@ function rawResponse({ code, detail }: Refusal): string {
   return [
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}`,
     'Content-Type: application/problem+json',
+    'X-Content-Type-Options: nosniff',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
     '',
@@ -47,9 +52,9 @@ function bytesWritten(socket: Duplex): number {
 
 /**
  * A request Node's HTTP parser rejects (headers over its limit, a control character in a header,
- * both Content-Length and Transfer-Encoding) never reaches Koa, and Node answers it with a bare
- * status line. This answers it with the problem document every other 4xx has. Call it on the
- * server that serves the app.
+ * both Content-Length and Transfer-Encoding) or that did not arrive in time never reaches Koa, or
+ * is cut off in the middle of its body, and Node answers it with a bare status line. This answers
+ * it with the problem document every other 4xx has. Call it on the server that serves the app.
  */
 export function answerUnparsableRequests(server: Server): void {
   server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
@@ -59,5 +64,8 @@ export function answerUnparsableRequests(server: Server): void {
       return;
     }
     socket.end(rawResponse(PARSER_ERRORS.get(error.code) ?? MALFORMED));
+    // A client that neither reads nor closes would hold the connection, and the request Koa may
+    // still be reading from it, for ever.
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   });
 }

@@ -49,7 +49,22 @@ export function connectionOptions(settings: MysqlSettings, withDatabase = true):
   };
 }
 
-export function createMysqlPool(settings: MysqlSettings, poolSize: number): Pool {
+/**
+ * Callers that may wait for a connection, per connection, unless configured. With the default
+ * pool that is half the default bound on requests in flight: a stalled database then has its
+ * callers refused before they take every request slot, and reads the cache serves go on.
+ */
+export const WAITERS_PER_CONNECTION = 50;
+
+/**
+ * A pool of `poolSize` connections; past `maxWaiting` callers waiting for one, a caller is
+ * refused at once (see mysql-errors.ts) rather than queued without bound.
+ */
+export function createMysqlPool(
+  settings: MysqlSettings,
+  poolSize: number,
+  maxWaiting = poolSize * WAITERS_PER_CONNECTION,
+): Pool {
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new Error(`The MySQL pool size must be a positive integer, got ${poolSize}`);
   }
@@ -58,7 +73,7 @@ export function createMysqlPool(settings: MysqlSettings, poolSize: number): Pool
     connectionLimit: poolSize,
     maxIdle: poolSize,
     waitForConnections: true,
-    queueLimit: 0,
+    queueLimit: maxWaiting,
     // One statement per query, so that a value spliced into SQL by mistake cannot stack a second
     // statement (DROP, GRANT…) behind the one it was meant for.
     multipleStatements: false,

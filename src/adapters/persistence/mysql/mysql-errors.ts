@@ -2,6 +2,7 @@ import {
   ConcurrencyConflictError,
   DependencyUnavailableError,
   IdempotencyKeyTakenError,
+  OverloadedError,
 } from '../../../application/errors';
 import { EmailTakenError } from '../../../domain/customer/customer.errors';
 
@@ -58,11 +59,10 @@ const UNAVAILABLE_ERRNOS = new Set([
 ]);
 
 /** mysql2's pool raises these as plain Errors without a code, so the message is all there is. */
-const UNAVAILABLE_POOL_MESSAGES = new Set([
-  'Pool is closed.',
-  'Queue limit reached.',
-  'No connections available.',
-]);
+const UNAVAILABLE_POOL_MESSAGES = new Set(['Pool is closed.', 'No connections available.']);
+
+/** mysql2's pool refuses a caller with this when its `queueLimit` callers already wait. */
+const POOL_QUEUE_FULL_MESSAGE = 'Queue limit reached.';
 
 function fieldsOf(error: unknown): MysqlErrorFields {
   return typeof error === 'object' && error !== null ? (error as MysqlErrorFields) : {};
@@ -88,11 +88,11 @@ export function isConnectionFailure(error: unknown): boolean {
 /**
  * Turns a driver error into the error the application understands: a domain error for the
  * unique keys that have one, a retryable conflict for lock victims, "database unavailable" for
- * connection-level failures. Anything else (a bug: a CHECK or foreign key violation, bad SQL) is
- * returned unchanged.
+ * connection-level failures, "overloaded" when too many callers wait for a connection. Anything
+ * else (a bug: a CHECK or foreign key violation, bad SQL) is returned unchanged.
  */
 export function translateMysqlError(error: unknown): unknown {
-  const { errno, sqlMessage } = fieldsOf(error);
+  const { errno, sqlMessage, message } = fieldsOf(error);
   if (errno === ER_DUP_ENTRY) {
     const keyName = duplicateKeyName(sqlMessage);
     const toDomain = keyName ? DUPLICATE_KEY_ERRORS[keyName] : undefined;
@@ -103,6 +103,9 @@ export function translateMysqlError(error: unknown): unknown {
   }
   if (isConnectionFailure(error)) {
     return withCause(new DependencyUnavailableError('database'), error);
+  }
+  if (message === POOL_QUEUE_FULL_MESSAGE) {
+    return withCause(new OverloadedError('waiting database operations'), error);
   }
   return error;
 }

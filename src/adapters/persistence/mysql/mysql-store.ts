@@ -14,6 +14,8 @@ export interface MysqlStoreOptions {
   url: string;
   /** Connections in the pool: the most statements and transactions in flight at once. */
   poolSize: number;
+  /** Callers that may wait for a connection; see createMysqlPool. */
+  maxWaiting?: number;
 }
 
 /** The MySQL store: every repository of it, outside (on the pool) and inside transactions. */
@@ -39,7 +41,7 @@ export class MysqlStore {
   /** Migrates the schema (creating the database if needed), then opens the pool. */
   static async connect(options: MysqlStoreOptions): Promise<MysqlStore> {
     const settings = parseMysqlUrl(options.url);
-    const pool = createMysqlPool(settings, options.poolSize);
+    const pool = createMysqlPool(settings, options.poolSize, options.maxWaiting);
     await migrateDatabase(settings).catch(async (error: unknown) => {
       await pool.end();
       throw error;

@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 // The package root loads the whole UI bundle into the process (~28 MB); this entry only finds it.
 import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path';
 import type { OpenApiDocument } from '../openapi';
+import { docsHeaders } from '../security-headers';
 
 /** Only these files of swagger-ui-dist are served: no path from the URL reaches the file system. */
 const ASSETS: Record<string, string> = {
@@ -42,24 +44,29 @@ const INITIALIZER = `window.onload = function () {
 `;
 
 /** `/openapi.json` and an interactive viewer at `/docs`, served from the installed bundle. */
-export function docsRoutes(router: Router, document: () => OpenApiDocument): void {
+/** `anonymous` runs first on each: these are public, within the anonymous rate limit. */
+export function docsRoutes(
+  router: Router,
+  document: () => OpenApiDocument,
+  anonymous: Middleware,
+): void {
   const root = getAbsoluteFSPath();
 
-  router.get('/openapi.json', (ctx) => {
+  router.get('/openapi.json', anonymous, (ctx) => {
     ctx.body = document();
   });
 
-  router.get(['/docs', '/docs/'], (ctx) => {
+  router.get(['/docs', '/docs/'], anonymous, ...docsHeaders, (ctx) => {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = INDEX;
   });
 
-  router.get('/docs/initializer.js', (ctx) => {
+  router.get('/docs/initializer.js', anonymous, ...docsHeaders, (ctx) => {
     ctx.type = 'application/javascript; charset=utf-8';
     ctx.body = INITIALIZER;
   });
 
-  router.get('/docs/:asset', (ctx, next) => {
+  router.get('/docs/:asset', anonymous, ...docsHeaders, (ctx, next) => {
     const asset = ctx.params.asset ?? '';
     const type = Object.hasOwn(ASSETS, asset) ? ASSETS[asset] : undefined;
     if (!type) return next();
