@@ -15,9 +15,14 @@ const RECONNECT_CAP_MS = 2000;
  * Commands sent before the first connection is ready reject too; callers that need Redis from the
  * first request (tests, readiness) wait for the `ready` event.
  */
-export function createFailFastRedisClient(url: string, onError?: (error: Error) => void): Redis {
+export function createFailFastRedisClient(
+  url: string,
+  onError?: (error: Error) => void,
+  { autoPipelining = false } = {},
+): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
+    enableAutoPipelining: autoPipelining,
     // An in-flight command is not resent after a dropped connection: it fails on the first retry.
     maxRetriesPerRequest: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,

@@ -22,8 +22,11 @@ export function bindRateLimiter(
   if (redisUrl === undefined) {
     limiter = new MemoryRateLimiter(options);
   } else {
-    const client = createFailFastRedisClient(redisUrl, (error) =>
-      logger.warn('redis rate limiter connection error', { error: error.message }),
+    // Every request takes from a bucket: requests that arrive together share one write to Redis.
+    const client = createFailFastRedisClient(
+      redisUrl,
+      (error) => logger.warn('redis rate limiter connection error', { error: error.message }),
+      { autoPipelining: true },
     );
     disposers.push('redis rate limiter client', () => closeFailFastRedisClient(client));
     limiter = new RedisRateLimiter(client, options);
