@@ -25,6 +25,9 @@ const SAYS_BEARER = /^Bearer(?: |$)/i;
  * role the policy never lets perform the operation.
  */
 export class AccessGuard {
+  /** Anonymous addresses refused lately, until when; bounded so a spread of addresses cannot grow it. */
+  private readonly refusedUntil = new Map<string, number>();
+
   constructor(
     private readonly authenticate: AuthenticateCaller,
     private readonly throttle: ThrottleRequests,
@@ -56,11 +59,21 @@ export class AccessGuard {
     return caller as CallerOf<A>;
   }
 
+  /**
+   * Whether a public read may start before its verdict: not for an address refused lately, whose
+   * reads would otherwise still cost the work that the limit is there to spare.
+   */
+  mayReadAhead(ctx: Context): boolean {
+    const until = this.refusedUntil.get(ctx.ip);
+    return until === undefined || until < Date.now();
+  }
+
   private async take(ctx: Context, caller: Caller | null): Promise<void> {
     const verdict = await this.throttle.execute(caller, ctx.ip);
     if (!verdict) return;
     const headers = rateLimitHeaders(caller ? 'customer' : 'anonymous', verdict);
     if (!verdict.allowed) {
+      if (!caller) this.rememberRefusal(ctx.ip, verdict.resetSeconds);
       throw new HttpProblem('RATE_LIMITED', 'Too many requests; retry after Retry-After seconds', {
         ...headers,
         'Retry-After': String(verdict.resetSeconds),
@@ -68,7 +81,14 @@ export class AccessGuard {
     }
     for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
   }
+
+  private rememberRefusal(address: string, seconds: number): void {
+    if (this.refusedUntil.size >= MAX_REMEMBERED_REFUSALS) this.refusedUntil.clear();
+    this.refusedUntil.set(address, Date.now() + seconds * 1000);
+  }
 }
+
+const MAX_REMEMBERED_REFUSALS = 10_000;
 
 function unauthenticated(tokenSent: boolean): HttpProblem {
   return tokenSent

@@ -141,11 +141,27 @@ export class HttpApi {
     });
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](koaPath, async (ctx) => {
+      if (spec.access === 'public' && spec.method === 'get' && this.guard.mayReadAhead(ctx)) {
+        await readWhileAdmitting(this.guard.admit(ctx, spec.access), async () =>
+          spec.handle({ ...parseRequest(spec, ctx), caller: null as CallerOf<A> }, ctx),
+        );
+        return;
+      }
       const caller = await this.guard.admit(ctx, spec.access);
       if (spec.body) await this.readBody(ctx, async () => undefined);
       await spec.handle({ ...parseRequest(spec, ctx), caller }, ctx);
     });
   }
+}
+
+/**
+ * A public read changes nothing, so it need not wait for its rate-limit verdict: both go out at
+ * once and the answer waits for the slower. A refusal wins over whatever the read found.
+ */
+async function readWhileAdmitting(admission: Promise<unknown>, read: () => Promise<void>) {
+  const [admitted, answered] = await Promise.allSettled([admission, read()]);
+  if (admitted.status === 'rejected') throw admitted.reason;
+  if (answered.status === 'rejected') throw answered.reason;
 }
 
 const BEARER_SCHEME = 'bearerAuth';
