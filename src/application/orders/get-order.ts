@@ -11,8 +11,9 @@ export class GetOrder {
   async execute(caller: Caller, id: OrderId): Promise<Order> {
     authorise(caller, 'getOrder');
     const order = await this.orders.findById(id);
-    if (!order || !reaches(caller, 'getOrder', order.customerId))
+    if (!order || !reaches(caller, 'getOrder', order.customerId)) {
       throw new NotFoundError('Order', id);
+    }
     return order;
   }
 }

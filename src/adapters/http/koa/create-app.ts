@@ -49,8 +49,10 @@ function unmatched(router: Router): Middleware {
 /** The HTTP adapter as a Koa application; the caller decides where it listens. */
 export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa {
   const guard = new AccessGuard(deps.authenticateCaller, deps.throttleRequests);
+  // Once per request: an unknown /docs asset falls through to the unmatched routes.
   const anonymous: Middleware = async (ctx, next) => {
-    await guard.admit(ctx, 'public');
+    if (!ctx.state.admittedAnonymously) await guard.admit(ctx, 'public');
+    ctx.state.admittedAnonymously = true;
     await next();
   };
   const api = new HttpApi(guard, options.bodyLimit ?? '1mb');

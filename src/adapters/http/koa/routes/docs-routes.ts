@@ -43,8 +43,10 @@ const INITIALIZER = `window.onload = function () {
 };
 `;
 
-/** `/openapi.json` and an interactive viewer at `/docs`, served from the installed bundle. */
-/** `anonymous` runs first on each: these are public, within the anonymous rate limit. */
+/**
+ * `/openapi.json` and an interactive viewer at `/docs`, served from the installed bundle.
+ * `anonymous` runs first on each: they are public, within the anonymous rate limit.
+ */
 export function docsRoutes(
   router: Router,
   document: () => OpenApiDocument,
