@@ -96,6 +96,8 @@ export interface ReadsResult {
   products: number;
   stream: StreamResult;
   memory?: ProcessMemory;
+  /** The service's CPU per read over the measured run (`msPerOrder` counts reads here). */
+  cpu?: CpuPerOrder | null;
   saturation: SaturationResult | null;
 }
 

@@ -3,7 +3,8 @@ import type { HttpTarget } from '../load/http-client';
 import { runOpenModel } from '../load/open-model';
 import type { BenchOptions } from '../options';
 import { streamResult, type ReadsResult } from '../report/results';
-import { count, measureMemory, type ScenarioContext } from './context';
+import { describeCpuPerOrder } from '../service/cpu-usage';
+import { count, measureCpuPerOrder, measureMemory, type ScenarioContext } from './context';
 import { findSaturation, judgeStep } from './saturation';
 import { TARGETS } from './targets';
 import { seedProducts } from './workload';
@@ -20,7 +21,7 @@ export async function measureReads(
   paths: readonly string[],
   options: BenchOptions,
   log: (line: string) => void,
-  duringRun?: () => { stop(): ReadsResult['memory'] },
+  duringRun?: () => { stop(reads: number): Pick<ReadsResult, 'memory' | 'cpu'> },
 ): Promise<Omit<ReadsResult, 'products'>> {
   const read = (rate: number, seconds: number) =>
     runOpenModel({
@@ -33,9 +34,12 @@ export async function measureReads(
   await read(options.rate, options.warmupSeconds);
   const sampling = duringRun?.();
   const run = await read(options.rate, options.seconds);
-  const memory = sampling?.stop();
+  const sampled = sampling?.stop(run.ok);
   const stream = streamResult(ENDPOINT, run, options.rate);
-  log(`  ${ENDPOINT} at ${options.rate}/s: p99 ${formatMs(stream.latency.p99)}`);
+  log(
+    `  ${ENDPOINT} at ${options.rate}/s: p99 ${formatMs(stream.latency.p99)}` +
+      (sampled?.cpu ? `, CPU ${describeCpuPerOrder(sampled.cpu, 'read')}` : ''),
+  );
 
   const saturation = options.saturation
     ? await findSaturation(
@@ -54,7 +58,7 @@ export async function measureReads(
         log,
       )
     : null;
-  return { stream, memory, saturation };
+  return { stream, ...sampled, saturation };
 }
 
 /** REQ-3.1.1: product reads through the API (Redis cache in front of MySQL). */
@@ -65,8 +69,10 @@ export async function productReads(context: ScenarioContext): Promise<ReadsResul
     Array.from({ length: options.products }, (_, i) => ({ price: 100 + i, stock: 1_000_000 })),
   );
   const paths = products.map((product) => `/products/${product.id}`);
-  const result = await measureReads(target, paths, options, context.log, () =>
-    measureMemory(context),
-  );
+  const result = await measureReads(target, paths, options, context.log, () => {
+    const memory = measureMemory(context);
+    const cpu = measureCpuPerOrder(context);
+    return { stop: (reads) => ({ memory: memory.stop(), cpu: cpu.stop(reads) }) };
+  });
   return { products: options.products, ...result };
 }

@@ -239,35 +239,34 @@ const SERVER_NAMES: Record<string, string> = {
 };
 
 /** "waited for a CPU: API 0.61 · worker 0.40 · MariaDB 0.70 · load generator 0.16 ms/order" */
-function describeWaits(named: [string, ProcessCpu | null][]): string {
+function describeWaits(named: [string, ProcessCpu | null][], unit: string): string {
   const waits = named.flatMap(([name, process]) =>
     process?.waitedMsPerOrder == null ? [] : [`${name} ${process.waitedMsPerOrder.toFixed(2)}`],
   );
-  return waits.length > 0 ? `; waited for a CPU: ${waits.join(' · ')} ms/order` : '';
+  return waits.length > 0 ? `; waited for a CPU: ${waits.join(' · ')} ms/${unit}` : '';
 }
 
 /**
  * "API 0.92 ms/order · worker 0.51 ms/order · MariaDB 2.10 ms/order; service 1.43, all 3.53;
- * load generator 0.30 ms/order; waited for a CPU: API 0.61 · … ms/order"
+ * load generator 0.30 ms/order; waited for a CPU: API 0.61 · … ms/order"; `unit` names what
+ * the figures are per.
  */
-export function describeCpuPerOrder(cpu: CpuPerOrder): string {
+export function describeCpuPerOrder(cpu: CpuPerOrder, unit = 'order'): string {
   const ms = (time: CpuTime) => time.msPerOrder.toFixed(2);
   const servers = [cpu.mariadb, cpu.broker].flatMap((server): [string, ProcessCpu][] =>
     server ? [[SERVER_NAMES[server.command] ?? server.command, server]] : [],
   );
   const parts = [
-    `API ${ms(cpu.api)} ms/order`,
-    `worker ${ms(cpu.worker)} ms/order`,
-    ...servers.map(([name, server]) => `${name} ${ms(server)} ms/order`),
+    `API ${ms(cpu.api)} ms/${unit}`,
+    `worker ${ms(cpu.worker)} ms/${unit}`,
+    ...servers.map(([name, server]) => `${name} ${ms(server)} ms/${unit}`),
   ];
   const sums = servers.length > 0 ? `; service ${ms(cpu.service)}, all ${ms(cpu.total)}` : '';
-  const generator = cpu.generator ? `; load generator ${ms(cpu.generator)} ms/order` : '';
-  const waits = describeWaits([
-    ['API', cpu.api],
-    ['worker', cpu.worker],
-    ...servers,
-    ['load generator', cpu.generator],
-  ]);
+  const generator = cpu.generator ? `; load generator ${ms(cpu.generator)} ms/${unit}` : '';
+  const waits = describeWaits(
+    [['API', cpu.api], ['worker', cpu.worker], ...servers, ['load generator', cpu.generator]],
+    unit,
+  );
   const machine = cpu.machine ? ` (${describeMachineCpu(cpu.machine)})` : '';
   return `${parts.join(' · ')}${sums}${generator}${waits}${machine}`;
 }

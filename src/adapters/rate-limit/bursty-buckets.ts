@@ -4,6 +4,7 @@ import type {
   RateLimiter,
   RateLimitVerdict,
 } from '../../application/ports/rate-limiter';
+import { LocalAllotments, type Taken, type TakePoints } from './local-allotments';
 
 /** One kind of bucket: `perSecond` sustained, up to `burst` at once; `perSecond` 0 turns it off. */
 export interface BucketLimits {
@@ -38,14 +39,22 @@ const BURST_WINDOW_STRETCH = 10;
 
 interface Bucket {
   perSecond: number;
-  limiter: Pick<RateLimiterAbstract, 'consume'>;
+  take(key: string): Promise<Taken>;
 }
+
+/**
+ * How many points a process takes at once from counters kept elsewhere: a hundredth of the
+ * sustained quota, so that what a window may lose to points left unused is a hundredth of it per
+ * process, and a quota under 200 a second is taken point by point.
+ */
+export const allotmentOf = (perSecond: number) => Math.max(1, Math.floor(perSecond / 100));
 
 function bucketOf(
   kind: RateBucket['kind'],
   { perSecond, burst }: BucketLimits,
   keyPrefix: string,
   makeWindow: MakeWindow,
+  remote: boolean,
 ): Bucket | null {
   if (!Number.isInteger(perSecond) || perSecond < 0) {
     throw new RangeError(`${kind} rate limit: perSecond must be a whole number ≥ 0`);
@@ -59,15 +68,38 @@ function bucketOf(
     duration: WINDOW_SECONDS,
     keyPrefix: `${keyPrefix}ratelimit:${kind}:sustained`,
   });
-  if (burst === perSecond) return { perSecond, limiter: sustained };
   const extra = burst - perSecond;
-  const bursts = makeWindow({
-    points: extra,
-    duration: Math.ceil((BURST_WINDOW_STRETCH * extra) / perSecond),
-    keyPrefix: `${keyPrefix}ratelimit:${kind}:burst`,
-  });
-  return { perSecond, limiter: new BurstyRateLimiter(sustained, bursts) };
+  const limiter =
+    extra === 0
+      ? sustained
+      : new BurstyRateLimiter(
+          sustained,
+          makeWindow({
+            points: extra,
+            duration: Math.ceil((BURST_WINDOW_STRETCH * extra) / perSecond),
+            keyPrefix: `${keyPrefix}ratelimit:${kind}:burst`,
+          }),
+        );
+  const takePoints: TakePoints = async (key, points) => {
+    try {
+      return taken(true, await limiter.consume(key, points));
+    } catch (refusal) {
+      // The limiters refuse with a RateLimiterRes; anything else is a fault, not a verdict.
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      return taken(false, refusal);
+    }
+  };
+  const size = remote ? allotmentOf(perSecond) : 1;
+  if (size === 1) return { perSecond, take: (key) => takePoints(key, 1) };
+  const allotments = new LocalAllotments(size, takePoints);
+  return { perSecond, take: (key) => allotments.take(key) };
 }
+
+const taken = (allowed: boolean, res: RateLimiterRes): Taken => ({
+  allowed,
+  remaining: res.remainingPoints,
+  msBeforeNext: res.msBeforeNext,
+});
 
 /**
  * Builds a `take` over token buckets approximated by rate-limiter-flexible's BurstyRateLimiter:
@@ -77,31 +109,27 @@ function bucketOf(
 export function burstyTake(
   options: RateLimiterOptions,
   makeWindow: MakeWindow,
+  where: 'local' | 'remote',
 ): RateLimiter['take'] {
+  const remote = where === 'remote';
+  const { customer, anonymous, keyPrefix } = options;
   const buckets: Record<RateBucket['kind'], Bucket | null> = {
-    customer: bucketOf('customer', options.customer, options.keyPrefix, makeWindow),
-    anonymous: bucketOf('anonymous', options.anonymous, options.keyPrefix, makeWindow),
+    customer: bucketOf('customer', customer, keyPrefix, makeWindow, remote),
+    anonymous: bucketOf('anonymous', anonymous, keyPrefix, makeWindow, remote),
   };
   return async ({ kind, key }) => {
     const bucket = buckets[kind];
-    if (!bucket) return null;
-    try {
-      return verdict(bucket, true, await bucket.limiter.consume(key));
-    } catch (refusal) {
-      // The limiters refuse with a RateLimiterRes; anything else is a fault, not a verdict.
-      if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      return verdict(bucket, false, refusal);
-    }
+    return bucket ? verdict(bucket, await bucket.take(key)) : null;
   };
 }
 
-function verdict(bucket: Bucket, allowed: boolean, res: RateLimiterRes): RateLimitVerdict {
+function verdict(bucket: Bucket, { allowed, remaining, msBeforeNext }: Taken): RateLimitVerdict {
   return {
     allowed,
     quota: bucket.perSecond,
     windowSeconds: WINDOW_SECONDS,
-    remaining: res.remainingPoints,
+    remaining,
     // A refusal's msBeforeNext is when the sustained window reopens, the earliest a retry succeeds.
-    resetSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+    resetSeconds: Math.max(1, Math.ceil(msBeforeNext / 1000)),
   };
 }

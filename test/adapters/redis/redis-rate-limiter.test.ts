@@ -18,7 +18,7 @@ const LIMITS = { customer: { perSecond: 5, burst: 10 }, anonymous: { perSecond: 
 
 /** Takes one customer's requests from `limiters` in turn until one is refused: how many got in. */
 async function allowedInTurns(limiters: RateLimiter[], key: string): Promise<number> {
-  for (let allowed = 0; allowed < 1000; allowed += 1) {
+  for (let allowed = 0; allowed < 10_000; allowed += 1) {
     const limiter = limiters[allowed % limiters.length]!;
     if (!(await limiter.take({ kind: 'customer', key }))?.allowed) return allowed;
   }
@@ -56,6 +56,30 @@ describe('RedisRateLimiter in several processes', () => {
   it('share one budget per customer', async () => {
     await onFreshKeys(async (key) => {
       expect(await allowedInTurns([first, second], key)).toBe(LIMITS.customer.burst);
+    });
+  });
+
+  it('share a busy budget taken ten points at a time, never beyond it', async () => {
+    const busy = { perSecond: 1000, burst: 1000 };
+    const limits = { customer: busy, anonymous: busy, keyPrefix };
+    const [one, two] = clients.map((client) => new RedisRateLimiter(client, limits));
+    const counted = (key: string) =>
+      clients[0]!.get(`${keyPrefix}ratelimit:customer:sustained:${key}`);
+
+    await onFreshKeys(async (key) => {
+      await takeTimes(one!, { kind: 'customer', key }, 11);
+      const afterEleven = await counted(key);
+      await one!.take({ kind: 'customer', key });
+
+      // One point to learn the count, then ten; the twelfth take needs ten more.
+      expect([afterEleven, await counted(key)]).toEqual(['11', '21']);
+    });
+    await onFreshKeys(async (key) => {
+      const allowed = await allowedInTurns([one!, two!], key);
+
+      // Each process may lose what it still held, at most 9 points, when the other was refused.
+      expect(allowed).toBeLessThanOrEqual(busy.perSecond);
+      expect(allowed).toBeGreaterThanOrEqual(busy.perSecond - 2 * 9);
     });
   });
 

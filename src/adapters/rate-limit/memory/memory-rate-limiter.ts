@@ -7,6 +7,6 @@ export class MemoryRateLimiter implements RateLimiter {
   readonly take: RateLimiter['take'];
 
   constructor(options: RateLimiterOptions) {
-    this.take = burstyTake(options, (window) => new RateLimiterMemory(window));
+    this.take = burstyTake(options, (window) => new RateLimiterMemory(window), 'local');
   }
 }
