@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RetryPolicy } from '../../src/adapters/queue/retry-policy';
 import type {
+  JobOutcome,
   OrderJob,
   OrderJobHandlers,
   OrderJobKind,
   OrderQueue,
   QueueConsumer,
 } from '../../src/application/ports/order-queue';
+import { failed, succeeded } from '../../src/application/shared/batcher';
 import { customerId, orderId, productId } from '../../src/domain/shared/ids';
 import { eventually } from '../support/eventually';
 
@@ -28,8 +30,13 @@ export function newJob(kind: OrderJobKind = 'PLACE'): OrderJob {
 const sameJob = (a: OrderJob) => (b: OrderJob) => a.kind === b.kind && a.orderId === b.orderId;
 const byOrderId = (a: OrderJob, b: OrderJob) => a.orderId.localeCompare(b.orderId);
 
-/** Records what a queue hands its handlers; `behaviour` decides how each delivery ends. */
+/**
+ * Records what a queue hands its handlers: each delivery whole, and each job of it.
+ * `behaviour` decides each job's outcome: it fails when the behaviour throws.
+ */
 export class RecordingHandlers implements OrderJobHandlers {
+  /** Every delivery, as the queue handed it over. */
+  readonly batches: OrderJob[][] = [];
   readonly deliveries: OrderJob[] = [];
   readonly handled: OrderJob[] = [];
   readonly deadLetters: { job: OrderJob; error: unknown }[] = [];
@@ -38,10 +45,20 @@ export class RecordingHandlers implements OrderJobHandlers {
     private readonly behaviour: (job: OrderJob, delivery: number) => Promise<void> = async () => {},
   ) {}
 
-  async handle(job: OrderJob): Promise<void> {
-    this.deliveries.push(job);
-    await this.behaviour(job, this.deliveriesOf(job));
-    this.handled.push(job);
+  async handle(jobs: readonly OrderJob[]): Promise<JobOutcome[]> {
+    this.batches.push([...jobs]);
+    return Promise.all(
+      jobs.map(async (job): Promise<JobOutcome> => {
+        this.deliveries.push(job);
+        try {
+          await this.behaviour(job, this.deliveriesOf(job));
+        } catch (error) {
+          return failed(error);
+        }
+        this.handled.push(job);
+        return succeeded(undefined);
+      }),
+    );
   }
 
   async deadLettered(job: OrderJob, error: unknown): Promise<void> {
@@ -50,6 +67,11 @@ export class RecordingHandlers implements OrderJobHandlers {
 
   deliveriesOf(job: OrderJob): number {
     return this.deliveries.filter(sameJob(job)).length;
+  }
+
+  /** The deliveries that held `job`, each as the queue handed it over. */
+  batchesOf(job: OrderJob): OrderJob[][] {
+    return this.batches.filter((batch) => batch.some(sameJob(job)));
   }
 }
 
@@ -116,7 +138,17 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       );
     });
 
-    it('never runs more handlers at once than the concurrency', async () => {
+    it('hands the handler the jobs published together as one delivery, in their order', async () => {
+      const jobs = [newJob('PLACE'), newJob('CANCEL'), newJob('PLACE')];
+      const handlers = new RecordingHandlers();
+      await consume(handlers);
+
+      await subject.queue.publish(jobs);
+
+      await eventually(() => expect(handlers.batches).toStrictEqual([jobs]));
+    });
+
+    it('never handles more deliveries at once than the concurrency', async () => {
       const jobs = Array.from({ length: 6 }, () => newJob());
       const release = gate();
       let running = 0;
@@ -132,12 +164,13 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       });
       await consume(handlers, 2);
 
-      await subject.queue.publish(jobs);
+      for (const job of jobs) await subject.queue.publish([job]);
       await eventually(() => expect(running).toBe(2));
       release.open();
 
       await eventually(() => expect(handlers.handled).toHaveLength(jobs.length));
       expect(peak).toBe(2);
+      expect(handlers.batches).toHaveLength(jobs.length);
     });
 
     it('delivers a job again after its handler rejected, until it succeeds', async () => {
@@ -185,7 +218,7 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       const reports: OrderJob[] = [];
       await consume(
         {
-          handle: (job) => handlers.handle(job),
+          handle: (jobs) => handlers.handle(jobs),
           deadLettered: async (job) => {
             reports.push(job);
             throw new Error('the store is down');
@@ -253,7 +286,7 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       await eventually(async () => expect(await subject.queue.depth()).toBe(0));
     });
 
-    it('retries only the jobs of a publish that failed; the others are handled once', async () => {
+    it('retries only the jobs of a delivery that failed, alone; the others are handled once', async () => {
       const [first, flaky, last] = [newJob(), newJob('CANCEL'), newJob()] as const;
       const handlers = new RecordingHandlers(async (job, delivery) => {
         if (job.orderId === flaky.orderId && delivery < 3) throw new Error('transient failure');
@@ -263,24 +296,55 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       await subject.queue.publish([first, flaky, last]);
 
       await eventually(() => expect(handlers.handled).toHaveLength(3));
-      expect(handlers.deliveriesOf(first)).toBe(1);
-      expect(handlers.deliveriesOf(flaky)).toBe(3);
-      expect(handlers.deliveriesOf(last)).toBe(1);
+      expect(handlers.batches).toStrictEqual([[first, flaky, last], [flaky], [flaky]]);
       expect(handlers.deadLetters).toEqual([]);
     });
 
-    it('dead-letters only the jobs of a publish that failed every attempt', async () => {
-      const [healthy, poison] = [newJob(), newJob()] as const;
+    it('retries every job of a delivery whose handler rejected, together', async () => {
+      const jobs = [newJob(), newJob('CANCEL')];
+      let calls = 0;
+      const handlers = new RecordingHandlers();
+      await consume(
+        {
+          handle: async (delivery) => {
+            calls += 1;
+            if (calls === 1) throw new Error('the store is down');
+            return handlers.handle(delivery);
+          },
+          deadLettered: (job, error) => handlers.deadLettered(job, error),
+        },
+        1,
+      );
+
+      await subject.queue.publish(jobs);
+
+      await eventually(() => expect(handlers.batches).toStrictEqual([jobs]));
+      expect(calls).toBe(2);
+      expect(handlers.handled).toStrictEqual(jobs);
+      expect(handlers.deadLetters).toEqual([]);
+    });
+
+    it('dead-letters only the jobs of a delivery that failed every attempt, each with its error', async () => {
+      const [healthy, poison, doomed] = [newJob(), newJob(), newJob('CANCEL')] as const;
       const handlers = new RecordingHandlers(async (job) => {
-        if (job.orderId === poison.orderId) throw new Error('permanent failure');
+        if (job.orderId === poison.orderId) throw new Error('poison');
+        if (job.orderId === doomed.orderId) throw new Error('doomed');
       });
       await consume(handlers, 4);
 
-      await subject.queue.publish([healthy, poison]);
+      await subject.queue.publish([healthy, poison, doomed]);
 
-      await eventually(() => expect(handlers.deadLetters).toHaveLength(1));
-      expect(handlers.deadLetters[0]?.job).toStrictEqual(poison);
-      expect(handlers.deliveriesOf(poison)).toBe(retry.maxAttempts);
+      await eventually(() => expect(handlers.deadLetters).toHaveLength(2));
+      expect(handlers.batches).toStrictEqual([
+        [healthy, poison, doomed],
+        ...Array(retry.maxAttempts - 1).fill([poison, doomed]),
+      ]);
+      expect(handlers.deadLetters.map(({ job, error }) => [job, (error as Error).message])).toEqual(
+        expect.arrayContaining([
+          [poison, 'poison'],
+          [doomed, 'doomed'],
+        ]),
+      );
       expect(handlers.handled).toStrictEqual([healthy]);
     });
 

@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { PublishAfterCommit } from '../../src/application/orders/publish-after-commit';
 import type { OrderJob, OrderQueue } from '../../src/application/ports/order-queue';
 import { TOKENS } from '../../src/application/ports/tokens';
+import { succeeded } from '../../src/application/shared/batcher';
 import { loadConfig } from '../../src/config/config';
 import { buildContainer } from '../../src/config/container';
 import { ManualClock, SequentialIds } from './fakes';
@@ -45,7 +46,13 @@ export async function takePublishedJobs(h: Pick<Harness, 'get' | 'queue'>): Prom
   await h.get(PublishAfterCommit).settled();
   const jobs: OrderJob[] = [];
   const consumer = await h.queue.consume(
-    { handle: async (job) => void jobs.push(job), deadLettered: async () => {} },
+    {
+      handle: async (delivery) => {
+        jobs.push(...delivery);
+        return delivery.map(() => succeeded(undefined));
+      },
+      deadLettered: async () => {},
+    },
     { concurrency: 1_000_000 },
   );
   await consumer.stop();

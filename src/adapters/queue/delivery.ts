@@ -1,5 +1,5 @@
 import type { LogFields, Logger } from '../../application/ports/logger';
-import type { OrderJob, OrderJobHandlers } from '../../application/ports/order-queue';
+import type { JobOutcome, OrderJob, OrderJobHandlers } from '../../application/ports/order-queue';
 
 export interface FailedJob {
   job: OrderJob;
@@ -7,45 +7,24 @@ export interface FailedJob {
 }
 
 /**
- * Bounds the handlers running at once: one delivery carries every job published with it, so the
- * broker's own limit (prefetch, worker concurrency) counts deliveries, not jobs.
- */
-export class HandlerSlots {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run(task: () => Promise<void>): Promise<void> {
-    if (this.running < this.size) this.running += 1;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      await task();
-    } finally {
-      // A waiter takes the slot over, so the count stays where it is.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running -= 1;
-    }
-  }
-}
-
-/**
- * Hands every job of one delivery to the handler, all at once within the slots (so that the
- * worker can settle them in one transaction), and reports those that threw: only they are
- * retried or dead-lettered, the others are done.
+ * Hands one delivery to the handler and returns the jobs that failed, each with its own error:
+ * only they are retried or dead-lettered, the others are done. A handler that rejects, or gives
+ * no outcome for a job, fails the jobs it did not vouch for.
  */
 export async function handleDelivery(
   handlers: OrderJobHandlers,
-  slots: HandlerSlots,
   jobs: readonly OrderJob[],
 ): Promise<FailedJob[]> {
-  const outcomes = await Promise.allSettled(
-    jobs.map((job) => slots.run(() => handlers.handle(job))),
-  );
-  return outcomes.flatMap((outcome, index) => {
-    const job = jobs[index];
-    return outcome.status === 'rejected' && job ? [{ job, error: outcome.reason as unknown }] : [];
+  let outcomes: JobOutcome[];
+  try {
+    outcomes = await handlers.handle(jobs);
+  } catch (error) {
+    return jobs.map((job) => ({ job, error }));
+  }
+  return jobs.flatMap((job, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.ok) return [];
+    return [{ job, error: outcome ? outcome.error : new Error(`No outcome for job ${index}`) }];
   });
 }
 

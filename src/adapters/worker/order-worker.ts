@@ -4,8 +4,8 @@ import { describeJob } from '../../application/orders/order-job';
 import type { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
-import type { OrderJob, OrderQueue } from '../../application/ports/order-queue';
-import { Batcher, succeeded, type BatchOptions } from '../../application/shared/batcher';
+import type { JobOutcome, OrderJob, OrderQueue } from '../../application/ports/order-queue';
+import { Batcher, failed, succeeded, type BatchOptions } from '../../application/shared/batcher';
 
 export interface OrderWorkerDependencies {
   queue: OrderQueue;
@@ -16,9 +16,9 @@ export interface OrderWorkerDependencies {
 }
 
 export interface OrderWorkerOptions {
-  /** Deliveries in flight at once: the most jobs the batches can draw on. */
+  /** Deliveries in flight at once, whose jobs the transactions draw on. */
   concurrency: number;
-  /** How the deliveries in flight are grouped into transactions. */
+  /** How the jobs of the deliveries in flight are grouped into transactions. */
   batching: BatchOptions;
   republishIntervalMs: number;
 }
@@ -46,10 +46,11 @@ export interface RunningWorker {
 }
 
 /**
- * Drives the order use cases from the queue. Jobs delivered at the same time are settled in one
- * transaction, and each is acknowledged once it committed. A stock or funds failure is a result
- * (the order becomes FAILED), so a rejected job means an error: it is retried by the queue with
- * backoff and dead-lettered when it keeps failing.
+ * Drives the order use cases from the queue: each delivery is answered with an outcome per job,
+ * once the transaction that settled it committed; the jobs of deliveries that arrive together
+ * share a transaction. A stock or funds failure is a result (the order becomes FAILED), so a
+ * failed job means an error: the queue retries it with backoff and dead-letters it when it keeps
+ * failing.
  */
 export async function startOrderWorker(
   deps: OrderWorkerDependencies,
@@ -57,24 +58,29 @@ export async function startOrderWorker(
 ): Promise<RunningWorker> {
   const { logger } = deps;
   const counts: WorkerStats = { processed: 0, failed: 0, deadLettered: 0 };
-  const batches = new Batcher<OrderJob, void>(async (jobs) => {
+  // Deliveries that arrive while a transaction runs share the next one.
+  const transactions = new Batcher<OrderJob, void>(async (jobs) => {
     await deps.processOrderJobs.execute(jobs);
     return jobs.map(() => succeeded(undefined));
   }, options.batching);
-  const handle = async (job: OrderJob): Promise<void> => {
-    try {
-      await batches.submit(job);
-      counts.processed += 1;
-    } catch (error) {
-      counts.failed += 1;
-      const level = isTransient(error) ? 'warn' : 'error';
-      logger[level]('order job failed; it will be retried', {
-        ...describeJob(job),
-        error: String(error),
-      });
-      throw error;
-    }
-  };
+  const handle = (delivery: readonly OrderJob[]): Promise<JobOutcome[]> =>
+    Promise.all(
+      delivery.map(async (job): Promise<JobOutcome> => {
+        try {
+          await transactions.submit(job);
+        } catch (error) {
+          counts.failed += 1;
+          const level = isTransient(error) ? 'warn' : 'error';
+          logger[level]('order job failed; it will be retried', {
+            ...describeJob(job),
+            error: String(error),
+          });
+          return failed(error);
+        }
+        counts.processed += 1;
+        return succeeded(undefined);
+      }),
+    );
   const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
     counts.deadLettered += 1;
     if (isTransient(error)) {

@@ -1,4 +1,5 @@
 import type { CustomerId, OrderId, ProductId } from '../../domain/shared/ids';
+import type { Outcome } from '../shared/batcher';
 
 export type OrderJobKind = 'PLACE' | 'CANCEL';
 
@@ -18,14 +19,22 @@ export interface OrderJob {
   parties?: OrderParties;
 }
 
+/** What became of one job of a delivery: done, or failed with an error that is its alone. */
+export type JobOutcome = Outcome<void>;
+
 export interface OrderJobHandlers {
-  /** Resolves when the job's transaction committed: only then is the job acknowledged. */
-  handle(job: OrderJob): Promise<void>;
+  /**
+   * Handles one delivery, the jobs published together, and resolves with an outcome per job, in
+   * their order, once the successful ones committed: only those are acknowledged. The failed ones
+   * are retried together, and dead-lettered after the last attempt. A rejection fails them all.
+   */
+  handle(jobs: readonly OrderJob[]): Promise<JobOutcome[]>;
   /** Called once a job has failed its last attempt and was moved to the dead-letter queue. */
   deadLettered(job: OrderJob, error: unknown): Promise<void>;
 }
 
 export interface ConsumeOptions {
+  /** Deliveries handled at once. */
   concurrency: number;
 }
 
@@ -35,8 +44,9 @@ export interface QueueConsumer {
 }
 
 /**
- * At-least-once delivery of order work. Publishing the same job twice is allowed (handlers are
- * idempotent); a rejected handler is retried with backoff up to a bounded number of attempts.
+ * At-least-once delivery of order work, a delivery at a time. Publishing the same job twice is
+ * allowed (handlers are idempotent); a job that failed is retried with backoff up to a bounded
+ * number of attempts.
  */
 export interface OrderQueue {
   /**

@@ -8,7 +8,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-import { type FailedJob, handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
+import { type FailedJob, handleDelivery, reportDeadLetters } from '../delivery';
 import { type OrderJobsPayload, toOrderJobs, toPayload } from '../order-job-payload';
 import type { RetryPolicy } from '../retry-policy';
 
@@ -116,12 +116,11 @@ export class BullmqOrderQueue implements OrderQueue {
   async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
     const running = new Set<Promise<FailedJob[]>>();
     const reporting = new Set<Promise<void>>();
-    const slots = new HandlerSlots(options.concurrency);
     const worker = new Worker<unknown>(
       this.options.queueName,
       async (job) => {
         const jobs = this.jobsOf(job);
-        const handling = handleDelivery(handlers, slots, jobs);
+        const handling = handleDelivery(handlers, jobs);
         running.add(handling);
         let failures: FailedJob[];
         try {

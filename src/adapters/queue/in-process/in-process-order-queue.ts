@@ -6,7 +6,7 @@ import type {
   QueueConsumer,
 } from '../../../application/ports/order-queue';
 import type { Logger } from '../../../application/ports/logger';
-import { handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
+import { handleDelivery, reportDeadLetters } from '../delivery';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
 interface Waiting {
@@ -24,7 +24,6 @@ export class InProcessOrderQueue implements OrderQueue {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private handlers: OrderJobHandlers | null = null;
   private concurrency = 1;
-  private slots = new HandlerSlots(1);
   private active = 0;
   private closed = false;
   private idle: (() => void)[] = [];
@@ -50,7 +49,6 @@ export class InProcessOrderQueue implements OrderQueue {
   async consume(handlers: OrderJobHandlers, options: ConsumeOptions): Promise<QueueConsumer> {
     this.handlers = handlers;
     this.concurrency = options.concurrency;
-    this.slots = new HandlerSlots(options.concurrency);
     this.pump();
     return { stop: () => this.stopConsuming() };
   }
@@ -85,7 +83,7 @@ export class InProcessOrderQueue implements OrderQueue {
   }
 
   private async runOne(handlers: OrderJobHandlers, entry: Waiting): Promise<void> {
-    const failures = await handleDelivery(handlers, this.slots, entry.jobs);
+    const failures = await handleDelivery(handlers, entry.jobs);
     if (failures.length === 0) return;
     const jobs = failures.map((failure) => failure.job);
     if (entry.attempt < this.retry.maxAttempts && !this.closed) {

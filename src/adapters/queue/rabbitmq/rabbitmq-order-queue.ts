@@ -17,7 +17,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
-import { type FailedJob, handleDelivery, HandlerSlots, reportDeadLetters } from '../delivery';
+import { type FailedJob, handleDelivery, reportDeadLetters } from '../delivery';
 import { toOrderJobs, toPayload } from '../order-job-payload';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
 
@@ -50,7 +50,6 @@ const ATTEMPT_HEADER = 'x-order-attempt';
 interface Subscription {
   handlers: OrderJobHandlers;
   prefetch: number;
-  slots: HandlerSlots;
   inFlight: Set<Promise<void>>;
   active: { sender: ConfirmedSender; consumerTag: string } | null;
   /** Settles (never rejects) once the latest attempt to start consuming is over. */
@@ -110,7 +109,6 @@ export class RabbitmqOrderQueue implements OrderQueue {
     const subscription: Subscription = {
       handlers,
       prefetch: Math.min(this.options.prefetch, options.concurrency),
-      slots: new HandlerSlots(options.concurrency),
       inFlight: new Set(),
       active: null,
       starting: Promise.resolve(),
@@ -296,7 +294,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
   }
 
   private async deliver(
-    { handlers, slots }: Subscription,
+    { handlers }: Subscription,
     sender: ConfirmedSender,
     message: ConsumeMessage,
   ): Promise<void> {
@@ -312,7 +310,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
       channel.nack(message, false, false);
       return;
     }
-    const failures = await handleDelivery(handlers, slots, jobs);
+    const failures = await handleDelivery(handlers, jobs);
     if (failures.length > 0) await this.retryOrDeadLetter(handlers, sender, message, failures);
     channel.ack(message);
   }
