@@ -40,7 +40,7 @@ export async function useCaseHarness(env: Record<string, string> = {}): Promise<
 
 /**
  * Takes every job published so far from the harness's in-process queue (it hands them all out at
- * once), once the jobs its publisher still held back (see MIN_PUBLISH_INTERVAL_MS) went out too.
+ * once), once every publish handed to it in the background (see PublishAfterCommit) went out.
  */
 export async function takePublishedJobs(h: Pick<Harness, 'get' | 'queue'>): Promise<OrderJob[]> {
   await h.get(PublishAfterCommit).settled();

@@ -195,9 +195,13 @@ describe.each<BrokerDriver>(['bullmq', 'rabbitmq'])(
       return svc;
     };
 
-    /** A second copy of each job, in a message of its own, so that another worker can take it. */
-    const publishCopies = (svc: ServiceProcess, jobs: OrderJob[]) =>
-      Promise.all(jobs.map((job) => svc.queue.publish([job])));
+    /**
+     * A second copy of each job, in a message of its own, so that another worker can take it: one
+     * call at a time, since the calls made while a publish is under way go together.
+     */
+    const publishCopies = async (svc: ServiceProcess, jobs: OrderJob[]) => {
+      for (const job of jobs) await svc.queue.publish([job]);
+    };
 
     it('is applied once: two workers each take a copy, stock and balance change once', async () => {
       const api = await newProcess();

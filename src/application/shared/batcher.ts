@@ -7,7 +7,7 @@ export const succeeded = <O>(value: O): Outcome<O> => ({ ok: true, value });
 export const failed = <O>(error: unknown): Outcome<O> => ({ ok: false, error });
 
 export interface BatchOptions {
-  /** The most inputs given to one run. */
+  /** The most inputs given to one run, or their most total size when a size is given. */
   maxSize: number;
   /** Runs under way at once; inputs submitted meanwhile wait and form the next batch. */
   maxInFlight: number;
@@ -33,9 +33,11 @@ export class Batcher<I, O> {
   private readonly waiting: Entry<I, O>[] = [];
   private inFlight = 0;
 
+  /** `sizeOf` weighs an input (1 each by default); one heavier than maxSize runs alone. */
   constructor(
     private readonly run: (inputs: readonly I[]) => Promise<Outcome<O>[]>,
     private readonly options: BatchOptions,
+    private readonly sizeOf: (input: I) => number = () => 1,
   ) {}
 
   submit(input: I): Promise<O> {
@@ -47,13 +49,25 @@ export class Batcher<I, O> {
 
   private startRuns(): void {
     while (this.inFlight < this.options.maxInFlight && this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.options.maxSize);
+      const batch = this.waiting.splice(0, this.fitting());
       this.inFlight += 1;
       void this.settle(batch).finally(() => {
         this.inFlight -= 1;
         this.startRuns();
       });
     }
+  }
+
+  /** How many of the oldest waiting inputs fit in one run; always at least one. */
+  private fitting(): number {
+    let size = 0;
+    let count = 0;
+    for (const { input } of this.waiting) {
+      size += this.sizeOf(input);
+      if (count > 0 && size > this.options.maxSize) break;
+      count += 1;
+    }
+    return count;
   }
 
   private async settle(batch: readonly Entry<I, O>[]): Promise<void> {

@@ -3,9 +3,16 @@ import type { HealthCheck } from '../../application/ports/health-check';
 import type { Logger } from '../../application/ports/logger';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import { TOKENS } from '../../application/ports/tokens';
-import { BullmqOrderQueue } from '../../adapters/queue/bullmq/bullmq-order-queue';
+import {
+  BULLMQ_PUBLISH_COALESCING,
+  BullmqOrderQueue,
+} from '../../adapters/queue/bullmq/bullmq-order-queue';
+import { CoalescingOrderQueue } from '../../adapters/queue/coalescing-order-queue';
 import { InProcessOrderQueue } from '../../adapters/queue/in-process/in-process-order-queue';
-import { RabbitmqOrderQueue } from '../../adapters/queue/rabbitmq/rabbitmq-order-queue';
+import {
+  RABBITMQ_PUBLISH_COALESCING,
+  RabbitmqOrderQueue,
+} from '../../adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { QueueConfig, WorkerConfig } from '../config';
 import type { Disposers } from '../disposers';
 
@@ -20,6 +27,7 @@ export async function bindQueue(
   let queue: OrderQueue;
   switch (config.driver) {
     case 'memory':
+      // A publish costs this process no more than the jobs in it: nothing to coalesce.
       queue = new InProcessOrderQueue(worker.retry, logger);
       break;
     case 'bullmq': {
@@ -30,7 +38,7 @@ export async function bindQueue(
         logger,
       });
       checks.push({ name: 'queue', check: () => bullmq.ping() });
-      queue = bullmq;
+      queue = new CoalescingOrderQueue(bullmq, BULLMQ_PUBLISH_COALESCING);
       break;
     }
     case 'rabbitmq': {
@@ -42,7 +50,7 @@ export async function bindQueue(
         logger,
       });
       checks.push({ name: 'queue', check: () => rabbitmq.ping() });
-      queue = rabbitmq;
+      queue = new CoalescingOrderQueue(rabbitmq, RABBITMQ_PUBLISH_COALESCING);
       break;
     }
   }

@@ -111,6 +111,21 @@ describe('Batcher', () => {
     expect(await Promise.all(results)).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 
+  it("fills a run up to maxSize by the inputs' sizes, oldest first, never splitting an input", async () => {
+    const b = new Batcher(fake.run, { maxSize: 5, maxInFlight: 1 }, (input) => input.length);
+    const results = ['a', 'bbb', 'cc', 'ddd', 'eeeeeee', 'f'].map((input) => b.submit(input));
+    expect(fake.inputs()).toEqual([['a']]);
+
+    for (let index = 0; index < 4; index += 1) {
+      fake.at(index).resolve(upper(fake.at(index).inputs));
+      await fake.started(index + 2);
+    }
+    fake.at(4).resolve(upper(fake.at(4).inputs));
+
+    expect(fake.inputs()).toEqual([['a'], ['bbb', 'cc'], ['ddd'], ['eeeeeee'], ['f']]);
+    expect(await Promise.all(results)).toEqual(['A', 'BBB', 'CC', 'DDD', 'EEEEEEE', 'F']);
+  });
+
   /** Occupies the only run slot with 'first', queues `inputs` and waits for their batch. */
   async function batchOf(inputs: string[]) {
     const b = batcher({ maxSize: 10, maxInFlight: 1 });

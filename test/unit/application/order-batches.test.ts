@@ -309,8 +309,7 @@ describe('PlaceOrder under concurrent calls', () => {
     const unconfirmed = new PlaceOrder(
       w.store.unitOfWork,
       w.store.orders,
-      // No interval between publishes: the test reads what reached the broker at once.
-      new PublishAfterCommit(unconfirming, silentLogger, 0),
+      new PublishAfterCommit(unconfirming, silentLogger),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,

@@ -8,6 +8,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
+import type { PublishCoalescing } from '../coalescing-order-queue';
 import { type FailedJob, handleDelivery, reportDeadLetters } from '../delivery';
 import { type OrderJobsPayload, toOrderJobs, toPayload } from '../order-job-payload';
 import type { RetryPolicy } from '../retry-policy';
@@ -29,6 +30,16 @@ const DEAD_LETTERS_KEPT = { count: 10_000, age: 14 * 24 * 60 * 60 };
  * one, and a job run twice is harmless (processing is idempotent).
  */
 const STALLED_JOB_CHECK = { lockDuration: 15_000, stalledInterval: 5_000 };
+
+/**
+ * Redis confirms a publish within about a millisecond, so publishes would hardly ever overlap and
+ * each API batch would be a message of its own: one publish at a time, at most one per 20 ms.
+ */
+export const BULLMQ_PUBLISH_COALESCING: PublishCoalescing = {
+  maxJobs: 500,
+  inFlight: 1,
+  minIntervalMs: 20,
+};
 
 /**
  * A re-published job's id is derived from the job, so that re-publishing work that is still

@@ -17,6 +17,7 @@ import type {
   OrderQueue,
   QueueConsumer,
 } from '../../../application/ports/order-queue';
+import type { PublishCoalescing } from '../coalescing-order-queue';
 import { type FailedJob, handleDelivery, reportDeadLetters } from '../delivery';
 import { toOrderJobs, toPayload } from '../order-job-payload';
 import { type RetryPolicy, retryDelayMs } from '../retry-policy';
@@ -43,6 +44,17 @@ export interface RabbitmqQueueNames {
 export function rabbitmqQueueNames(queueName: string): RabbitmqQueueNames {
   return { main: queueName, retry: `${queueName}.retry`, dead: `${queueName}.dead` };
 }
+
+/**
+ * The broker confirms a durable message once it stored it, which under load takes longer than the
+ * API takes to commit its next batch: two publishes under way, the calls made meanwhile going
+ * together in the next, and a lone call at most one interval behind the last.
+ */
+export const RABBITMQ_PUBLISH_COALESCING: PublishCoalescing = {
+  maxJobs: 500,
+  inFlight: 2,
+  minIntervalMs: 20,
+};
 
 /** The attempt a delivery is; counted by this adapter because a redelivery is not an attempt. */
 const ATTEMPT_HEADER = 'x-order-attempt';
