@@ -46,9 +46,9 @@ export function rabbitmqQueueNames(queueName: string): RabbitmqQueueNames {
 }
 
 /**
- * The broker confirms a durable message once it stored it, which under load takes longer than the
- * API takes to commit its next batch: two publishes under way, the calls made meanwhile going
- * together in the next, and a lone call at most one interval behind the last.
+ * The broker confirms a durable message only once it has stored it, which under load takes longer
+ * than the API takes to commit its next batch: two publishes may be under way, and the calls made
+ * meanwhile go together in the next.
  */
 export const RABBITMQ_PUBLISH_COALESCING: PublishCoalescing = {
   maxJobs: 500,
