@@ -4,8 +4,8 @@ import type { OrderQueue } from '../ports/order-queue';
 
 export interface AdmissionOptions {
   /**
-   * Refuse new orders while this many messages wait (see OrderQueue.depth), each of one publish's
-   * jobs (see PublishAfterCommit); 0 turns the check off.
+   * Refuse new orders while this many messages wait (see OrderQueue.depth), each holding the jobs
+   * of one publish; 0 turns the check off.
    */
   maxBacklog: number;
   /** How long one sample of the queue depth is trusted. */

@@ -51,7 +51,7 @@ export interface QueueConsumer {
 export interface OrderQueue {
   /**
    * Resolves once the broker holds every job durably; rejects at once when it cannot. The jobs
-   * of one call travel together, as one delivery.
+   * of one call travel together, in one delivery.
    */
   publish(jobs: readonly OrderJob[]): Promise<void>;
   /**
