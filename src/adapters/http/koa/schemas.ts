@@ -37,17 +37,11 @@ export const IdParams = z.object({
     }),
 });
 
-const NAME_LENGTH = 200;
-
-/** Counted in characters (code points), as JSON Schema's `maxLength` counts them. */
 const Name = z
   .string()
   .min(1, { error: 'must not be empty', abort: true })
-  .refine((name) => [...name].length <= NAME_LENGTH, {
-    error: `must be at most ${NAME_LENGTH} characters`,
-  })
-  .regex(/\S/, { error: 'must not be blank' })
-  .openapi({ maxLength: NAME_LENGTH });
+  .max(200, { error: 'must be at most 200 characters' })
+  .regex(/\S/, { error: 'must not be blank' });
 
 /**
  * Money and counts: integers within the safe range, never floats or numeric strings. `z.int()`
@@ -157,6 +151,8 @@ export const IdempotencyHeaders = z.object({
     .string()
     .min(1, { error: 'must be 1 to 255 characters' })
     .max(255, { error: 'must be 1 to 255 characters' })
+    // HTTP drops the whitespace around a header value: a blank key arrives empty.
+    .regex(/\S/, { error: 'must not be blank' })
     .optional()
     .openapi({
       description:
