@@ -1,10 +1,7 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
+import { schemaErrors } from './document-schemas';
 import {
   matchPath,
   METHODS,
-  openApi,
-  pointer,
   resolveAt,
   type Header,
   type Operation,
@@ -54,33 +51,6 @@ const MEANINGFUL_HEADERS = [
   'idempotent-replayed',
   'x-request-id',
 ];
-
-const DOCUMENT_ID = 'https://order-service.local/openapi.json';
-
-let ajv: Ajv2020 | undefined;
-
-/** A validator for the schema at `segments` of the document, compiled once. */
-function validatorAt(segments: readonly string[]): ValidateFunction {
-  if (!ajv) {
-    // Not strict: the document's schemas carry OpenAPI's own keywords (example, discriminator).
-    ajv = new Ajv2020({ strict: false, allErrors: true });
-    addFormats(ajv);
-    ajv.addSchema(openApi(), DOCUMENT_ID);
-  }
-  const fragment = pointer(segments).split('/').map(encodeURIComponent).join('/');
-  const validate = ajv.getSchema(`${DOCUMENT_ID}#${fragment}`);
-  if (!validate) throw new Error(`no schema at ${pointer(segments)}`);
-  return validate;
-}
-
-function schemaErrors(segments: readonly string[], value: unknown): string | null {
-  const validate = validatorAt(segments);
-  if (validate(value)) return null;
-  return (validate.errors ?? [])
-    .slice(0, 5)
-    .map((error) => `${error.instancePath || '(root)'} ${error.message ?? ''}`)
-    .join('; ');
-}
 
 function headerValue(exchange: Exchange, name: string): string | undefined {
   const key = Object.keys(exchange.headers).find((k) => k.toLowerCase() === name.toLowerCase());
