@@ -149,7 +149,7 @@ export const PlaceOrderBody = z
 export const IdempotencyHeaders = z.object({
   'Idempotency-Key': z
     .string()
-    .min(1, { error: 'must be 1 to 255 characters' })
+    .min(1, { error: 'must be 1 to 255 characters', abort: true })
     .max(255, { error: 'must be 1 to 255 characters' })
     // HTTP drops the whitespace around a header value: a blank key arrives empty.
     .regex(/\S/, { error: 'must not be blank' })
