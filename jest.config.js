@@ -7,6 +7,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   setupFiles: ['reflect-metadata'],
+  // Every answer a test gets from an HTTP server in its process must be one the document describes.
+  setupFilesAfterEnv: ['<rootDir>/test/support/every-answer-described.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -7,6 +7,7 @@ import { JoseTokenVerifier } from '../../src/adapters/auth/jose/jose-token-verif
 import { createApp } from '../../src/adapters/http/koa/create-app';
 import { createTestApp, type TestApp } from '../support/http-app';
 import { adminToken, bearer, signTestToken } from '../support/tokens';
+import { notTheService } from '../support/every-answer-described';
 import { agent, anonymousAgent, expectProblem, type Agent } from './http-kit';
 
 let testApp: TestApp;
@@ -209,16 +210,18 @@ class IdentityProvider {
   }
 
   async url(): Promise<string> {
-    this.server = createServer((_req, res) => {
-      this.fetches += 1;
-      if (this.failing) {
-        res.statusCode = 500;
-        res.end();
-        return;
-      }
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));
-    });
+    this.server = notTheService(
+      createServer((_req, res) => {
+        this.fetches += 1;
+        if (this.failing) {
+          res.statusCode = 500;
+          res.end();
+          return;
+        }
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ keys: this.keys.map((key) => key.jwk) }));
+      }),
+    );
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
   }

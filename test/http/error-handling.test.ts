@@ -1,5 +1,6 @@
 import { createApp } from '../../src/adapters/http/koa/create-app';
 import { ConcurrencyConflictError } from '../../src/application/errors';
+import type { HttpDependencies } from '../../src/adapters/http/koa/http-dependencies';
 import type { GetOrder } from '../../src/application/orders/get-order';
 import { DomainError } from '../../src/domain/shared/domain-error';
 import { ERROR_CODES, type ErrorCode } from '../../src/domain/shared/error-codes';
@@ -29,14 +30,54 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   OVERLOADED: 503,
 };
 
+/** A request to an operation that can answer the code, with a body that passes validation. */
+const PLACE_ORDER = { method: 'post', path: '/orders', use: 'placeOrder' } as const;
+const ROUTE_OF: Record<
+  ErrorCode,
+  { method: 'get' | 'post'; path: string; use: keyof HttpDependencies; body?: object }
+> = {
+  VALIDATION_FAILED: PLACE_ORDER,
+  NOT_FOUND: { method: 'get', path: '/orders/order-1', use: 'getOrder' },
+  FORBIDDEN: PLACE_ORDER,
+  UNKNOWN_CUSTOMER: PLACE_ORDER,
+  UNKNOWN_PRODUCT: PLACE_ORDER,
+  EMAIL_TAKEN: {
+    method: 'post',
+    path: '/customers',
+    use: 'createCustomer',
+    body: { name: 'Ada', email: 'ada@example.com' },
+  },
+  ORDER_NOT_CANCELLABLE: {
+    method: 'post',
+    path: '/orders/order-1/cancel',
+    use: 'requestCancellation',
+  },
+  IDEMPOTENCY_KEY_REUSED: PLACE_ORDER,
+  AMOUNT_TOO_LARGE: {
+    method: 'post',
+    path: '/customers/c-1/deposits',
+    use: 'depositFunds',
+    body: { amount: 1 },
+  },
+  CONCURRENCY_CONFLICT: { method: 'get', path: '/orders/order-1', use: 'getOrder' },
+  DEPENDENCY_UNAVAILABLE: { method: 'get', path: '/orders/order-1', use: 'getOrder' },
+  BACKLOG_FULL: PLACE_ORDER,
+  OVERLOADED: { method: 'get', path: '/orders/order-1', use: 'getOrder' },
+};
+
+const ORDER_BODY = { customerId: 'c-1', items: [{ productId: 'p-1', quantity: 1 }] };
+
 describe('domain errors become problem documents', () => {
   it.each(ERROR_CODES.map((code) => [code]))('%s', async (code) => {
     const error = new DomainError(code, `safe message for ${code}`, [
       { path: 'somewhere', message: 'is wrong' },
     ]);
-    const app = createApp(stubDependencies({ getOrder: failingWith<GetOrder>(error) }));
+    const route = ROUTE_OF[code];
+    const app = createApp(stubDependencies({ [route.use]: failingWith(error) }));
 
-    const response = await agent(app).get('/orders/order-1');
+    const call = agent(app)[route.method](route.path);
+    const response =
+      route.method === 'post' ? await call.send(route.body ?? ORDER_BODY) : await call;
 
     const body = expectProblem(response, EXPECTED_STATUS[code], code);
     expect(body.detail).toBe(`safe message for ${code}`);

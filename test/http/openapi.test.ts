@@ -1,7 +1,8 @@
 import { createApp } from '../../src/adapters/http/koa/create-app';
 import { FAILURE_REASONS } from '../../src/domain/order/order';
 import { ERROR_CODES } from '../../src/domain/shared/error-codes';
-import { agent, stubDependencies } from './http-kit';
+import { z } from '../../src/adapters/http/koa/zod';
+import { agent, errorPaths, expectProblem, stubDependencies } from './http-kit';
 
 /** Every route of /work/shared/API.md. */
 const CONTRACT_ROUTES = [
@@ -29,8 +30,15 @@ interface Operation {
     { description?: string; headers?: Record<string, unknown>; content?: object }
   >;
 }
+interface Schema {
+  required?: string[];
+  pattern?: string;
+  properties?: Record<string, Schema>;
+}
 type Document = {
   openapi: string;
+  servers?: { url: string }[];
+  security?: Record<string, string[]>[];
   paths: Record<string, Record<string, Operation>>;
   components: {
     schemas: Record<string, { enum?: string[] }>;
@@ -139,7 +147,7 @@ describe('/openapi.json', () => {
       expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }),
     );
     expect(Object.keys(placeOrder.responses).sort()).toEqual(
-      ['202', '400', '401', '403', '413', '422', '429', '500', '503'].sort(),
+      ['202', '400', '401', '403', '408', '413', '422', '429', '431', '500', '503'].sort(),
     );
     expect(placeOrder.responses['202']?.headers).toHaveProperty('Location');
     expect(placeOrder.responses['202']?.headers).toHaveProperty('Idempotent-Replayed');
@@ -160,6 +168,55 @@ describe('/openapi.json', () => {
         schema: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 100, default: 20 }),
       }),
     );
+  });
+});
+
+describe('what a strict client reads in the document is what the service does', () => {
+  const schemas = () => document.components.schemas as Record<string, Schema>;
+
+  it('an id in the URL is any string: one that names nothing answers the declared 404', async () => {
+    for (const [method, path, operation] of operations()) {
+      const id = operation.parameters?.find((p) => p.in === 'path');
+      if (!id) continue;
+      expect({ route: `${method} ${path}`, schema: id.schema }).toEqual({
+        route: `${method} ${path}`,
+        schema: { type: 'string', example: expect.any(String) },
+      });
+      expect(operation.responses).toHaveProperty('404');
+    }
+    expectProblem(await agent(app).get('/products/abc.def'), 404, 'NOT_FOUND');
+  });
+
+  it('an email is the pattern the service checks, not a `format` each validator reads its own way', async () => {
+    const email = schemas().CreateCustomer?.properties?.email;
+    expect(email).not.toHaveProperty('format');
+    expect(email?.pattern).toBe(z.regexes.email.source);
+    expect(new RegExp(email?.pattern ?? '', 'u').test('a@b.c')).toBe(false);
+
+    const response = await agent(app).post('/customers').send({ name: 'Ada', email: 'a@b.c' });
+
+    expectProblem(response, 422, 'VALIDATION_FAILED');
+    expect(errorPaths(response)).toEqual(['email']);
+  });
+
+  it('an opening balance may be left out: it is neither required nor given a default', () => {
+    const createCustomer = schemas().CreateCustomer;
+    expect(createCustomer?.required).not.toContain('balance');
+    expect(createCustomer?.properties?.balance).not.toHaveProperty('default');
+  });
+
+  it('names its server and its default security; public reads opt out', () => {
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(document.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it('declares the refusals any request can meet on every operation: 400, 408, 413, 431', () => {
+    for (const [method, path, operation] of operations()) {
+      expect({ route: `${method} ${path}`, statuses: Object.keys(operation.responses) }).toEqual({
+        route: `${method} ${path}`,
+        statuses: expect.arrayContaining(['400', '408', '413', '431', '500']),
+      });
+    }
   });
 });
 

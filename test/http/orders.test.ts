@@ -238,6 +238,7 @@ describe('POST /orders/:id/cancel', () => {
     const response = await http.post(`/orders/${orderId}/cancel`).expect(202);
 
     expect(response.body).toMatchObject({ id: orderId, customerId: customer.id });
+    expect(response.headers.location).toBe(`/orders/${orderId}`);
     expect(response.body).not.toHaveProperty('cancelRequestedAt');
     await settled(orderId, 'CANCELLED');
     expect((await http.get(`/customers/${customer.id}`)).body.balance).toBe(1000);

@@ -11,21 +11,31 @@ import {
 import type { CreateProduct } from '../../src/application/products/create-product';
 import type { GetProduct } from '../../src/application/products/get-product';
 import type { CheckReadiness } from '../../src/application/system/check-readiness';
-import { NotFoundError } from '../../src/domain/shared/domain-error';
+import type { Product } from '../../src/domain/product/product';
+import { productId } from '../../src/domain/shared/ids';
 import { stubDependencies } from './http-kit';
 
-/** A use case whose calls wait until the test releases them, then fail with 404. */
+const HELD_PRODUCT: Product = {
+  id: productId('held'),
+  name: 'Held',
+  price: 1,
+  stock: 1,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+};
+
+/** A use case whose calls wait until the test releases them, then answer one product. */
 class HeldUseCase {
   private entered = 0;
   private readonly waiters: (() => void)[] = [];
   private releaseAll: () => void = () => undefined;
   private readonly released = new Promise<void>((resolve) => (this.releaseAll = resolve));
 
-  readonly execute = async (): Promise<never> => {
+  readonly execute = async (): Promise<Product> => {
     this.entered += 1;
     for (const waiter of this.waiters.splice(0)) waiter();
     await this.released;
-    throw new NotFoundError('Product', 'held');
+    return HELD_PRODUCT;
   };
 
   /** Resolves once `count` calls have reached the use case. */
@@ -83,9 +93,9 @@ describe('the bound on requests in flight', () => {
     await expectOverloaded(await fetch(`${base}/products/c`));
 
     held.release();
-    expect((await first).status).toBe(404);
-    expect((await second).status).toBe(404);
-    expect((await fetch(`${base}/products/d`)).status).toBe(404);
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect((await fetch(`${base}/products/d`)).status).toBe(200);
   });
 
   it('still answers /health and /ready while it is full: a load balancer must see the process', async () => {
@@ -132,8 +142,8 @@ describe('the bound on requests in flight', () => {
     await held.reached(2);
 
     held.release();
-    expect((await holding).status).toBe(404);
-    expect((await read).status).toBe(404);
+    expect((await holding).status).toBe(201);
+    expect((await read).status).toBe(200);
   });
 
   it.each([
@@ -178,7 +188,7 @@ describe('the bound on requests in flight', () => {
       );
 
       held.release();
-      expect((await holding).status).toBe(404);
+      expect((await holding).status).toBe(201);
     },
   );
 });

@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/config/config';
 import { startService, type RunningService } from '../../src/config/service';
 import { eventually } from '../support/eventually';
+import { expectRawAnswerDescribed } from '../support/response-conformance';
 import { silentLogger } from '../support/silent-logger';
 
 /**
@@ -50,8 +51,14 @@ function trickle(port: number, head: string, rest: string): Promise<Trickled> {
   });
 }
 
-function expectRequestTimeout(answer: string): void {
+function expectRequestTimeout(request: string, answer: string): void {
   const [head = '', body = ''] = answer.split('\r\n\r\n');
+  const [, ...lines] = head.split('\r\n');
+  expectRawAnswerDescribed(request, {
+    status: Number(head.slice('HTTP/1.1 '.length, 'HTTP/1.1 000'.length)),
+    headers: Object.fromEntries(lines.map((line) => line.split(/: */, 2) as [string, string])),
+    body: Buffer.from(body, 'utf8'),
+  });
   expect(head).toMatch(/^HTTP\/1\.1 408 /);
   expect(head).toMatch(/\r\nContent-Type: application\/problem\+json\r\n/i);
   expect(head).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
@@ -74,7 +81,7 @@ describe('headers that arrive too slowly', () => {
     const { sent, answer } = await trickle(service.port ?? 0, '', headers);
 
     expect(sent).toBeLessThan(headers.length);
-    expectRequestTimeout(answer);
+    expectRequestTimeout(headers, answer);
   });
 
   it('leave an idle keep-alive connection to be closed by the server', async () => {
@@ -115,7 +122,7 @@ describe('a body that arrives too slowly', () => {
     const { sent, answer } = await trickle(service.port ?? 0, head, body);
 
     expect(sent).toBeLessThan(body.length);
-    expectRequestTimeout(answer);
+    expectRequestTimeout(head + body, answer);
   });
 
   it('does not hold its place among the requests in flight once cut off, even if its client stays silent', async () => {

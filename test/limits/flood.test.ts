@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, spawnManaged, type ManagedProcess } from '../faults/support/processes';
+import { responseViolations } from '../support/response-conformance';
 
 /**
  * The real service, started as `npm start` starts it (a 128 MiB heap), flooded with concurrent
@@ -29,6 +30,8 @@ const REFUSALS = [408, 413, 422, 503];
 interface Answer {
   status: number | string;
   retryAfter?: string;
+  /** Whatever the document does not describe of the answer. */
+  undescribed?: string[];
 }
 
 function post(port: number, agent: Agent, body: string): Promise<Answer> {
@@ -47,10 +50,18 @@ function post(port: number, agent: Agent, body: string): Promise<Answer> {
         },
       },
       (res) => {
-        res.resume();
-        res.on('end', () =>
-          done({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }),
-        );
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const undescribed = responseViolations({
+            request: { method: 'POST', url: '/products' },
+            status,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          });
+          done({ status, retryAfter: res.headers['retry-after'], undescribed });
+        });
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => done({ status: error.code ?? 'error' }));
@@ -106,5 +117,6 @@ describe('a flood of the largest bodies', () => {
     );
     const answered = answers.filter(({ status }) => typeof status === 'number');
     expect(answered.filter(({ status }) => !REFUSALS.includes(status as number))).toEqual([]);
+    expect(answered.flatMap(({ undescribed }) => undescribed ?? [])).toEqual([]);
   });
 });

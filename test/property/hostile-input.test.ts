@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { answerUnparsableRequests } from '../../src/adapters/http/koa/unparsable-requests';
 import { eventually } from '../support/eventually';
+import { expectRawAnswerDescribed } from '../support/response-conformance';
 import { createTestApp, type TestApp } from '../support/http-app';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
 import { adminToken, customerToken, signTestToken } from '../support/tokens';
@@ -469,7 +470,9 @@ function hostileSuite(profile: string, runs: number, env: () => Promise<Record<s
       await fc.assert(
         fc.asyncProperty(rawHttpRequest(paths), async (bytes) => {
           const req: HostileRequest = { method: 'GET', path: '(raw)', headers: {}, body: bytes };
-          checkAnswer(req, await sendRaw(server, bytes));
+          const answer = await sendRaw(server, bytes);
+          checkAnswer(req, answer);
+          expectRawAnswerDescribed(bytes, { ...answer, body: Buffer.from(answer.text, 'utf8') });
         }),
         { numRuns: runs, seed: SEED },
       );

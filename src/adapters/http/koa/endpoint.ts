@@ -1,54 +1,22 @@
-import { OpenAPIRegistry, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import Router, { type RouterContext } from '@koa/router';
-import { ACCESS, OPERATIONS, type Operation } from '../../../application/access/access-policy';
 import {
   DomainError,
   ValidationError,
   type ErrorDetail,
 } from '../../../domain/shared/domain-error';
-import type { ErrorCode } from '../../../domain/shared/error-codes';
 import type { Access, AccessGuard, CallerOf } from './access-guard';
-import { PROBLEMS, type ProblemCode } from './error-middleware';
+import {
+  BEARER_SCHEME,
+  COMMON_PARAMETERS,
+  describedResponses,
+  isOperation,
+  registerSharedComponents,
+  type DocumentedResponse,
+} from './documented-responses';
+import type { ProblemCode } from './error-middleware';
 import { jsonBody, requestBody } from './json-body';
-import { ProblemSchema } from './schemas';
 import type { z } from './zod';
-
-/** What any use case touching the store or the queue may answer besides its own errors. */
-export const STORE_ERRORS: readonly ErrorCode[] = [
-  'DEPENDENCY_UNAVAILABLE',
-  'CONCURRENCY_CONFLICT',
-  'OVERLOADED',
-];
-
-export const RETRY_AFTER = {
-  description: 'Seconds to wait before retrying.',
-  schema: { type: 'integer' as const, minimum: 1 },
-};
-
-const RATE_LIMIT_HEADERS = {
-  'RateLimit-Policy': {
-    description: 'The budget: `"customer";q=100;w=1` is 100 requests a second.',
-    schema: { type: 'string' as const },
-  },
-  RateLimit: {
-    description: 'What is left of it: `"customer";r=0;t=1` is none, for 1 more second.',
-    schema: { type: 'string' as const },
-  },
-};
-
-const WWW_AUTHENTICATE = {
-  description: '`Bearer`, or `Bearer error="invalid_token"` when the token sent is not valid.',
-  schema: { type: 'string' as const },
-};
-
-export const LOCATION = {
-  description: 'The URL of the resource.',
-  schema: { type: 'string' as const },
-};
-
-export function jsonContent(schema: z.ZodType): ResponseConfig['content'] {
-  return { 'application/json': { schema } };
-}
 
 type EmptyObject = z.ZodObject<Record<never, never>>;
 
@@ -81,7 +49,7 @@ export interface Endpoint<
   headers?: H;
   body?: B;
   /** The successful responses; problem responses are derived from the schemas and `errors`. */
-  responses: Record<number, ResponseConfig>;
+  responses: Record<number, DocumentedResponse>;
   /** Codes the use case can throw, beyond those the request schemas imply. */
   errors?: readonly ProblemCode[];
   handle(
@@ -104,13 +72,7 @@ export class HttpApi {
     bodyLimit: string,
   ) {
     this.readBody = jsonBody(bodyLimit);
-    this.registry.registerComponent('securitySchemes', BEARER_SCHEME, {
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description:
-        'A JWT whose `role` claim is `admin` or `customer`; for a customer, `sub` is its id.',
-    });
+    registerSharedComponents(this.registry);
   }
 
   endpoint<
@@ -128,6 +90,7 @@ export class HttpApi {
       description: spec.description,
       tags: [spec.tag],
       security: isOperation(spec.access) ? [{ [BEARER_SCHEME]: [] }] : [],
+      parameters: COMMON_PARAMETERS,
       request: {
         params: spec.params,
         query: spec.query,
@@ -137,7 +100,7 @@ export class HttpApi {
           content: { 'application/json': { schema: spec.body } },
         },
       },
-      responses: { ...problemResponses(implied(spec)), ...spec.responses },
+      responses: describedResponses(spec),
     });
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](koaPath, async (ctx) => {
@@ -162,46 +125,6 @@ async function readWhileAdmitting(admission: Promise<unknown>, read: () => Promi
   const [admitted, answered] = await Promise.allSettled([admission, read()]);
   if (admitted.status === 'rejected') throw admitted.reason;
   if (answered.status === 'rejected') throw answered.reason;
-}
-
-const BEARER_SCHEME = 'bearerAuth';
-
-const isOperation = (access: Access): access is Operation =>
-  (OPERATIONS as readonly string[]).includes(access);
-
-function implied(spec: Endpoint<z.ZodObject, z.ZodObject, z.ZodObject, z.ZodType>): ProblemCode[] {
-  const codes: ProblemCode[] = [...(spec.errors ?? []), 'INTERNAL_ERROR'];
-  if (spec.access !== 'system') codes.push('RATE_LIMITED');
-  if (isOperation(spec.access)) {
-    codes.push('UNAUTHENTICATED');
-    if (Object.values(ACCESS[spec.access]).includes('none')) codes.push('FORBIDDEN');
-  }
-  if (spec.params) codes.push('NOT_FOUND');
-  if (spec.query || spec.headers || spec.body) codes.push('VALIDATION_FAILED');
-  if (spec.body) codes.push('MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE');
-  return [...new Set(codes)];
-}
-
-function problemResponses(codes: readonly ProblemCode[]): Record<number, ResponseConfig> {
-  const byStatus = new Map<number, ProblemCode[]>();
-  for (const code of codes) {
-    const status = PROBLEMS[code].status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
-  const responses: Record<number, ResponseConfig> = {};
-  for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const retries = group.some((code) => PROBLEMS[code].retryAfterSeconds !== undefined);
-    responses[status] = {
-      description: group.map((code) => `${code}: ${PROBLEMS[code].meaning}`).join(' · '),
-      headers: {
-        ...(retries ? { 'Retry-After': RETRY_AFTER } : {}),
-        ...(group.includes('RATE_LIMITED') ? RATE_LIMIT_HEADERS : {}),
-        ...(group.includes('UNAUTHENTICATED') ? { 'WWW-Authenticate': WWW_AUTHENTICATE } : {}),
-      },
-      content: { 'application/problem+json': { schema: ProblemSchema } },
-    };
-  }
-  return responses;
 }
 
 type ParsedRequest<P extends z.ZodObject, Q extends z.ZodObject, H extends z.ZodObject, B> = Omit<

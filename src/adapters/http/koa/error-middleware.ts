@@ -141,7 +141,7 @@ export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
   PAYLOAD_TOO_LARGE: {
     status: 413,
     title: 'Payload too large',
-    meaning: 'The body is larger than 1 MiB.',
+    meaning: "The body is larger than 1 MiB (or a chunked body's chunk extensions are too large).",
   },
   HEADERS_TOO_LARGE: {
     status: 431,

@@ -31,19 +31,59 @@ export function presentProduct(product: Product): z.output<typeof ProductSchema>
   };
 }
 
-export function presentOrder(order: Order): z.output<typeof OrderSchema> {
+type OrderJson = z.output<typeof OrderSchema>;
+
+interface Line<P> {
+  productId: string;
+  quantity: number;
+  unitPrice: P;
+}
+
+const priced = (lines: Line<number | null>[]): lines is Line<number>[] =>
+  lines.every((line) => line.unitPrice !== null);
+const unpriced = (lines: Line<number | null>[]): lines is Line<null>[] =>
+  lines.every((line) => line.unitPrice === null);
+
+function orderJson<S, P, T, F>(
+  order: Order,
+  state: { status: S; items: Line<P>[]; total: T; failureReason: F },
+) {
   return {
     id: order.id,
-    status: order.status,
+    status: state.status,
     customerId: order.customerId,
-    items: order.items.map((item) => ({
-      productId: item.productId,
-      quantity: item.quantity,
-      unitPrice: item.unitPrice,
-    })),
-    total: order.total,
-    failureReason: order.failureReason,
+    items: state.items,
+    total: state.total,
+    failureReason: state.failureReason,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
   };
+}
+
+/**
+ * The order in the shape its status promises (a COMPLETED order has a total, a FAILED one a
+ * reason, …). An order that breaks those promises is a bug, answered as one rather than sent.
+ */
+export function presentOrder(order: Order): OrderJson {
+  const { status, total, failureReason } = order;
+  const items = order.items.map(({ productId, quantity, unitPrice }) => ({
+    productId,
+    quantity,
+    unitPrice,
+  }));
+  if (status === 'PENDING' && total === null && failureReason === null && unpriced(items)) {
+    return orderJson(order, { status, items, total, failureReason });
+  }
+  if (status === 'COMPLETED' && total !== null && failureReason === null && priced(items)) {
+    return orderJson(order, { status, items, total, failureReason });
+  }
+  if (status === 'FAILED' && total === null && failureReason !== null && unpriced(items)) {
+    return orderJson(order, { status, items, total, failureReason });
+  }
+  if (status === 'CANCELLED' && failureReason === null) {
+    return orderJson(order, { status, items, total, failureReason });
+  }
+  throw new Error(
+    `Order ${order.id} is ${status} with total ${total} and failure reason ${failureReason}`,
+  );
 }

@@ -2,9 +2,10 @@ import {
   FAILURE_REASONS,
   MAX_ITEMS,
   MAX_QUANTITY,
-  ORDER_STATUSES,
+  type OrderStatus,
 } from '../../../domain/order/order';
 import { ERROR_CODES } from '../../../domain/shared/error-codes';
+import { MAX_AMOUNT } from '../../../domain/shared/money';
 import { HTTP_ERROR_CODES, PROBLEMS, PROBLEM_TYPE_BASE } from './error-middleware';
 import { z } from './zod';
 
@@ -21,8 +22,19 @@ export const Id = z
   .regex(ID_PATTERN, { error: 'must be an id: 1 to 64 letters, digits, "-" or "_"' })
   .openapi({ example: '0f8fad5b-d9cb-469f-a165-70867728950e' });
 
+/**
+ * An id in the URL is documented as any string: whatever cannot name a stored row answers 404,
+ * as an unknown id does, so a client or proxy that checked the shape would refuse what the
+ * service answers.
+ */
 export const IdParams = z.object({
-  id: Id.openapi({ param: { description: 'The resource id; one that cannot exist answers 404.' } }),
+  id: z
+    .string()
+    .refine((id) => ID_PATTERN.test(id))
+    .openapi({
+      param: { description: 'The resource id; an id that names nothing answers 404.' },
+      example: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    }),
 });
 
 const Name = z
@@ -31,8 +43,31 @@ const Name = z
   .max(200, { error: 'must be at most 200 characters' })
   .regex(/\S/, { error: 'must not be blank' });
 
-/** Money and counts: integers within the safe range, never floats or numeric strings. */
-const Amount = z.int({ error: 'must be an integer' });
+/**
+ * Money and counts: integers within the safe range, never floats or numeric strings. `z.int()`
+ * refuses what is past that range (MAX_AMOUNT) without saying so in the document: the document is
+ * told here.
+ */
+const Amount = z
+  .int({
+    error: (issue) =>
+      issue.code === 'too_big' ? `must be at most ${MAX_AMOUNT}` : 'must be an integer',
+  })
+  .openapi({ maximum: MAX_AMOUNT });
+
+/** An amount the service reports: never negative, never past the safe range. */
+const Money = z.int().min(0).max(MAX_AMOUNT).openapi({ description: 'Minor units (cents).' });
+const Count = z.int().min(0).max(MAX_AMOUNT);
+
+/**
+ * Zod's own email rule, published as the `pattern` it is: `format: email` means a different rule
+ * in every validator (some accept `a@b.c`, which this one refuses).
+ */
+const Email = z
+  .string()
+  .max(254, { error: 'must be at most 254 characters' })
+  .regex(z.regexes.email, { error: 'must be an email address' })
+  .openapi({ description: 'An email address.', example: 'ada@example.com' });
 
 const Timestamp = z.iso.datetime().openapi({ example: '2025-01-31T12:00:00.000Z' });
 
@@ -41,10 +76,11 @@ const Timestamp = z.iso.datetime().openapi({ example: '2025-01-31T12:00:00.000Z'
 export const CreateCustomerBody = z
   .strictObject({
     name: Name,
-    email: z.email({ error: 'must be an email address' }).max(254),
+    email: Email,
+    // No `default` in the schema: generated clients would make a defaulted field required.
     balance: Amount.min(0, { error: 'must be at least 0' })
-      .default(0)
-      .openapi({ description: 'Opening balance in minor units (cents).' }),
+      .optional()
+      .openapi({ description: 'Opening balance in minor units (cents); 0 when left out.' }),
   })
   .openapi('CreateCustomer');
 
@@ -73,9 +109,10 @@ export const UpdateProductBody = CreateProductBody.partial()
 const OrderLine = z
   .strictObject({
     productId: Id,
-    quantity: Amount.min(1, { error: 'must be at least 1' }).max(MAX_QUANTITY, {
-      error: `must be at most ${MAX_QUANTITY}`,
-    }),
+    quantity: z
+      .int({ error: 'must be an integer' })
+      .min(1, { error: 'must be at least 1' })
+      .max(MAX_QUANTITY, { error: `must be at most ${MAX_QUANTITY}` }),
   })
   .openapi('OrderLine');
 
@@ -101,15 +138,21 @@ export const PlaceOrderBody = z
           seen.add(item.productId);
         });
       })
-      .openapi({ description: `1 to ${MAX_ITEMS} items, each productId at most once.` }),
+      // JSON Schema cannot say "unique by one property"; the extension says it to generators.
+      .openapi({
+        description: `1 to ${MAX_ITEMS} items, each productId at most once.`,
+        'x-unique-item-property': 'productId',
+      }),
   })
   .openapi('PlaceOrder');
 
 export const IdempotencyHeaders = z.object({
   'Idempotency-Key': z
     .string()
-    .min(1, { error: 'must be 1 to 255 characters' })
+    .min(1, { error: 'must be 1 to 255 characters', abort: true })
     .max(255, { error: 'must be 1 to 255 characters' })
+    // HTTP drops the whitespace around a header value: a blank key arrives empty.
+    .regex(/\S/, { error: 'must not be blank' })
     .optional()
     .openapi({
       description:
@@ -153,7 +196,7 @@ export const CustomerSchema = z
     id: z.string(),
     name: z.string(),
     email: z.string(),
-    balance: z.int().openapi({ description: 'Minor units (cents).' }),
+    balance: Money,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -163,16 +206,12 @@ export const ProductSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    price: z.int().openapi({ description: 'Minor units (cents).' }),
-    stock: z.int(),
+    price: Money,
+    stock: Count,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
   .openapi('Product');
-
-const OrderStatusSchema = z.enum(ORDER_STATUSES).openapi('OrderStatus', {
-  description: 'PENDING → COMPLETED | FAILED; PENDING | COMPLETED → CANCELLED.',
-});
 
 const FailureReasonSchema = z.enum(FAILURE_REASONS).openapi('FailureReason', {
   description:
@@ -181,24 +220,74 @@ const FailureReasonSchema = z.enum(FAILURE_REASONS).openapi('FailureReason', {
     'failing for a technical reason and was given up; nothing was applied).',
 });
 
-export const OrderSchema = z
-  .object({
+const Quantity = z.int().min(1).max(MAX_QUANTITY);
+const Unpriced = z.null().openapi({ description: 'Null: nothing was charged.' });
+const Priced = Money.openapi({ description: 'Minor units (cents), read when it completed.' });
+
+function orderState<
+  S extends OrderStatus,
+  P extends z.ZodType,
+  T extends z.ZodType,
+  F extends z.ZodType,
+>(status: S, state: { unitPrice: P; total: T; failureReason: F }) {
+  return z.object({
     id: z.string(),
-    status: OrderStatusSchema,
+    status: z.literal(status),
     customerId: z.string(),
     items: z.array(
-      z.object({
-        productId: z.string(),
-        quantity: z.int(),
-        unitPrice: z.int().nullable().openapi({ description: 'Set when the order completes.' }),
-      }),
+      z.object({ productId: z.string(), quantity: Quantity, unitPrice: state.unitPrice }),
     ),
-    total: z.int().nullable().openapi({ description: 'Σ quantity × unitPrice once completed.' }),
-    failureReason: z.union([FailureReasonSchema, z.null()]),
+    total: state.total,
+    failureReason: state.failureReason,
     createdAt: Timestamp,
     updatedAt: Timestamp,
-  })
-  .openapi('Order');
+  });
+}
+
+/**
+ * One shape per status, so that a generated client narrows on `status` (a COMPLETED order's
+ * `total` is a number); the JSON of each is that of the contract's single order shape.
+ */
+const ORDER_STATES = {
+  PENDING: orderState('PENDING', {
+    unitPrice: Unpriced,
+    total: Unpriced,
+    failureReason: z.null(),
+  }).openapi('PendingOrder', { description: 'Accepted; a worker has yet to settle it.' }),
+  COMPLETED: orderState('COMPLETED', {
+    unitPrice: Priced,
+    total: Priced.openapi({ description: 'Σ quantity × unitPrice, debited from the balance.' }),
+    failureReason: z.null(),
+  }).openapi('CompletedOrder', {
+    description: 'Stock decremented and the total debited, all at once.',
+  }),
+  FAILED: orderState('FAILED', {
+    unitPrice: Unpriced,
+    total: Unpriced,
+    failureReason: FailureReasonSchema,
+  }).openapi('FailedOrder', { description: 'Refused by the worker; nothing was applied.' }),
+  CANCELLED: orderState('CANCELLED', {
+    unitPrice: Priced.nullable(),
+    total: Priced.nullable().openapi({
+      description: 'The total refunded when the order had completed; null when it had not.',
+    }),
+    failureReason: z.null(),
+  }).openapi('CancelledOrder', {
+    description: 'Cancelled: nothing applied, or, if it had completed, stock and total restored.',
+  }),
+} satisfies Record<OrderStatus, z.ZodObject>;
+
+export const OrderSchema = z
+  .discriminatedUnion('status', [
+    ORDER_STATES.PENDING,
+    ORDER_STATES.COMPLETED,
+    ORDER_STATES.FAILED,
+    ORDER_STATES.CANCELLED,
+  ])
+  .openapi('Order', {
+    description:
+      'Its `status` moves PENDING → COMPLETED | FAILED, and PENDING | COMPLETED → CANCELLED.',
+  });
 
 function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z
@@ -236,7 +325,7 @@ export const ProblemSchema = z
       description: `\`${PROBLEM_TYPE_BASE}\` followed by the code in kebab case.`,
     }),
     title: z.string(),
-    status: z.int(),
+    status: z.int().min(400).max(599).openapi({ description: 'The HTTP status of the answer.' }),
     detail: z.string(),
     code: z
       .enum([...ERROR_CODES, ...HTTP_ERROR_CODES])

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { problemDocument, type HttpErrorCode } from './error-middleware';
@@ -39,6 +40,8 @@ function rawResponse({ code, detail }: Refusal): string {
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}`,
     'Content-Type: application/problem+json',
     'X-Content-Type-Options: nosniff',
+    // Every answer has one; this request was never read far enough to offer its own.
+    `X-Request-Id: ${randomUUID()}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
     '',

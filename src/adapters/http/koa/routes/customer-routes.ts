@@ -1,5 +1,6 @@
 import { customerId } from '../../../../domain/shared/ids';
-import { jsonContent, LOCATION, STORE_ERRORS, type HttpApi } from '../endpoint';
+import { jsonContent, LOCATION, STORE_ERRORS } from '../documented-responses';
+import type { HttpApi } from '../endpoint';
 import type { HttpDependencies } from '../http-dependencies';
 import { pageRequest, presentPage } from '../pagination';
 import { presentCustomer, presentOrder } from '../presenters';
@@ -37,7 +38,10 @@ export function customerRoutes(api: HttpApi, deps: Deps): void {
       },
     },
     handle: async ({ caller, body }, ctx) => {
-      const customer = await deps.createCustomer.execute(caller, body);
+      const customer = await deps.createCustomer.execute(caller, {
+        ...body,
+        balance: body.balance ?? 0,
+      });
       ctx.status = 201;
       ctx.set('Location', `/customers/${encodeURIComponent(customer.id)}`);
       ctx.body = presentCustomer(customer);

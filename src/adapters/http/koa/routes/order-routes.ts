@@ -1,5 +1,6 @@
 import { customerId, orderId, productId } from '../../../../domain/shared/ids';
-import { jsonContent, LOCATION, STORE_ERRORS, type HttpApi } from '../endpoint';
+import { jsonContent, LOCATION, STORE_ERRORS } from '../documented-responses';
+import type { HttpApi } from '../endpoint';
 import type { HttpDependencies } from '../http-dependencies';
 import { presentOrder } from '../presenters';
 import { IdempotencyHeaders, IdParams, OrderSchema, PlaceOrderBody } from '../schemas';
@@ -89,12 +90,14 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
     responses: {
       202: {
         description: 'The order; the cancellation is applied shortly.',
+        headers: { Location: { ...LOCATION, description: 'Where to follow the order.' } },
         content: jsonContent(OrderSchema),
       },
     },
     handle: async ({ caller, params }, ctx) => {
       const order = await deps.requestCancellation.execute(caller, orderId(params.id));
       ctx.status = 202;
+      ctx.set('Location', `/orders/${encodeURIComponent(order.id)}`);
       ctx.body = presentOrder(order);
     },
   });

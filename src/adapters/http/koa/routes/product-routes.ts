@@ -1,5 +1,6 @@
 import { productId } from '../../../../domain/shared/ids';
-import { jsonContent, LOCATION, STORE_ERRORS, type HttpApi } from '../endpoint';
+import { jsonContent, LOCATION, STORE_ERRORS } from '../documented-responses';
+import type { HttpApi } from '../endpoint';
 import type { HttpDependencies } from '../http-dependencies';
 import { pageRequest, presentPage } from '../pagination';
 import { presentProduct } from '../presenters';

@@ -1,4 +1,5 @@
-import { jsonContent, RETRY_AFTER, type HttpApi } from '../endpoint';
+import { jsonContent, RETRY_AFTER } from '../documented-responses';
+import type { HttpApi } from '../endpoint';
 import { problemDocument, sendProblem } from '../error-middleware';
 import type { HttpDependencies } from '../http-dependencies';
 import { HealthSchema, NotReadySchema, ReadinessSchema } from '../schemas';
