@@ -66,10 +66,14 @@ function isOpaque(parameter: Parameter): boolean {
   return parameter.name === 'cursor';
 }
 
-/** A parameter's text as the service reads it: digits where the schema wants a number. */
-function asDeclared(text: string, schema: { type?: unknown }): unknown {
-  if (schema.type === 'integer') return /^-?\d+$/.test(text) ? Number(text) : text;
-  return text;
+/**
+ * A parameter's text as the service reads it: a header's field value without the whitespace
+ * around it (RFC 9110, 5.5), and digits where the schema wants a number.
+ */
+function asDeclared(text: string, parameter: Parameter, schema: { type?: unknown }): unknown {
+  const value = parameter.in === 'header' ? text.replace(/^[ \t]+|[ \t]+$/g, '') : text;
+  if (schema.type === 'integer') return /^-?\d+$/.test(value) ? Number(value) : value;
+  return value;
 }
 
 /** A parameter's values as text, as they travel, judged as the service reads them. */
@@ -86,7 +90,7 @@ function parameterValues(
   const schema = resolveAt<{ type?: unknown }>(at).node;
   return values
     .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
-    .filter((text) => accepts(asDeclared(text, schema)) !== broken);
+    .filter((text) => accepts(asDeclared(text, parameter, schema)) !== broken);
 }
 
 /** Whether any text breaks the parameter: not so for a plain string. */

@@ -20,7 +20,7 @@ export function openApiDocument(registry: OpenAPIRegistry): OpenApiDocument {
     },
     // Relative: the service that serves this document (and /docs) is the one it describes.
     servers: [{ url: '/', description: 'The service serving this document.' }],
-    // Public operations say `security: []`.
+    // The default; each public operation overrides it with `security: []`.
     security: [{ [BEARER_SCHEME]: [] }],
   });
 }

@@ -138,7 +138,7 @@ export const PlaceOrderBody = z
           seen.add(item.productId);
         });
       })
-      // JSON Schema cannot say "unique by one property"; the extension says it to generators.
+      // JSON Schema cannot say "unique by one property": the extension says it to tools that read it.
       .openapi({
         description: `1 to ${MAX_ITEMS} items, each productId at most once.`,
         'x-unique-item-property': 'productId',
