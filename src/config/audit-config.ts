@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PENDING_AGE_MS } from '../adapters/persistence/mysql/mysql-invariant-audit';
+import { DEFAULT_MAX_PENDING_AGE_MS } from '../tools/mysql-invariant-audit';
 import { ConfigError, readUrl } from './config';
 
 /** What `npm run audit` needs: the database from the environment, the rest from its arguments. */
