@@ -4,10 +4,8 @@ import type { OrderJob, OrderQueue } from '../ports/order-queue';
 
 /**
  * While this many jobs are committed but not yet confirmed by the broker, new work is refused
- * (see `checkRoom`): a broker that confirms slowly, or not at all, then has callers refused
- * instead of unconfirmed jobs piling up (which the queue's depth, read by back-pressure, does not
- * count yet). Half a second of work at 1,000 orders and 1,000 cancellations a second; RabbitMQ
- * confirms durable messages tens of milliseconds apart under load.
+ * (`checkRoom`): a broker that confirms slowly, or not at all, then has callers refused instead
+ * of unconfirmed jobs piling up where back-pressure, which reads the queue's depth, cannot see them.
  */
 export const MAX_JOBS_UNDER_WAY = 1_000;
 
@@ -20,10 +18,8 @@ export const MAX_PUBLISHES_IN_FLIGHT = 2;
 
 /**
  * A publish starts at most this often, in ms; the jobs handed on meanwhile go together in the next
- * one, and a lone job still goes at once. Redis confirms a BullMQ publish within about a
- * millisecond, so without it each batch of the API was a message of its own (3 or 4 jobs at 1,000
- * orders and 1,000 cancellations a second), and Redis and the worker pay about as much for a
- * message as for the jobs in it. RabbitMQ's confirmations take longer than this under load.
+ * one, and a lone job still goes at once: a broker that confirms at once would otherwise get one
+ * small message per API batch, and it and the worker pay per message (BENCHMARKS.md).
  */
 export const MIN_PUBLISH_INTERVAL_MS = 20;
 
