@@ -1,8 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { createApp } from '../adapters/http/koa/create-app';
 import { serverOptions } from '../adapters/http/koa/server-options';
 import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
+import { sendWarmUpRequests } from '../adapters/http/koa/warm-up-requests';
 import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
 import { startOrderWorker } from '../adapters/worker/order-worker';
 import { AuthenticateCaller } from '../application/access/authenticate-caller';
@@ -17,6 +19,7 @@ import { PlaceOrder } from '../application/orders/place-order';
 import { ProcessOrderJobs } from '../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../application/orders/request-cancellation';
+import type { IdGenerator } from '../application/ports/id-generator';
 import type { Logger } from '../application/ports/logger';
 import type { OrderQueue } from '../application/ports/order-queue';
 import { TOKENS } from '../application/ports/tokens';
@@ -27,6 +30,7 @@ import { UpdateProduct } from '../application/products/update-product';
 import { CheckReadiness } from '../application/system/check-readiness';
 import type { AppConfig } from './config';
 import { buildContainer, type Composition } from './container';
+import { warmUp } from './warm-up';
 
 export interface RunningService {
   /** The HTTP port, when this process serves the API. */
@@ -80,6 +84,38 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/**
+ * Rounds of warm-up requests, and clients sending them at once: enough for the hot paths to be
+ * optimised before the first real request (BENCHMARKS.md, "Ready means ready at full speed").
+ */
+const WARM_UP_ROUNDS = 500;
+const WARM_UP_CLIENTS = 32;
+
+/** Runs the app's request paths on a loopback port of its own, before the service listens. */
+async function warmUpRequestPaths(
+  handler: RequestListener,
+  composition: Composition,
+  config: AppConfig,
+  logger: Logger,
+): Promise<void> {
+  const ids = composition.container.get<IdGenerator>(TOKENS.IdGenerator);
+  const started = performance.now();
+  try {
+    const answers = await sendWarmUpRequests(handler, serverOptions(config.httpLimits), {
+      rounds: WARM_UP_ROUNDS,
+      clients: WARM_UP_CLIENTS,
+      nextId: () => ids.next(),
+      customerToken: composition.customerToken,
+    });
+    logger.info('warmed up the request paths', {
+      ms: Math.round(performance.now() - started),
+      answers,
+    });
+  } catch (error) {
+    logger.warn('warming up the request paths failed; serving cold', { error: String(error) });
+  }
+}
+
 /** Starts consuming order jobs and re-publishing stalled work; pushes its own disposer. */
 export async function startWorkerRole(
   composition: Composition,
@@ -104,23 +140,33 @@ export async function startWorkerRole(
   disposers.push('order worker', () => worker.stop());
 }
 
-/** Starts the role(s) the configuration names: the HTTP API, the order worker, or both. */
+/**
+ * Starts the role(s) the configuration names: the HTTP API, the order worker, or both. What is
+ * cold at start is warmed first (connections, then the request paths), so that the service is at
+ * full speed from the moment it listens, and so from its first ready answer.
+ */
 export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
   const composition = await buildContainer(config, logger);
   const { disposers } = composition;
   try {
+    await warmUp(composition.warmUps, logger);
+    const { httpLimits } = config;
+    // One handler for the warm-up and the real server: the code it warms is the code that serves.
+    const handler =
+      config.role === 'worker'
+        ? null
+        : createApp(resolveHttpDependencies(composition), {
+            inFlight: {
+              requests: httpLimits.maxRequestsInFlight,
+              bodyBytes: httpLimits.maxBodyBytesInFlight,
+            },
+          }).callback();
+    if (handler) await warmUpRequestPaths(handler, composition, config, logger);
     if (config.role !== 'api') await startWorkerRole(composition, config, logger);
 
     let port: number | null = null;
-    if (config.role !== 'worker') {
-      const { httpLimits } = config;
-      const app = createApp(resolveHttpDependencies(composition), {
-        inFlight: {
-          requests: httpLimits.maxRequestsInFlight,
-          bodyBytes: httpLimits.maxBodyBytesInFlight,
-        },
-      });
-      const server = createServer(serverOptions(httpLimits), app.callback());
+    if (handler) {
+      const server = createServer(serverOptions(httpLimits), handler);
       answerUnparsableRequests(server);
       port = await listen(server, config.port);
       disposers.push('http server', () => closeServer(server));

@@ -8,6 +8,7 @@ import { InProcessOrderQueue } from '../../adapters/queue/in-process/in-process-
 import { RabbitmqOrderQueue } from '../../adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { QueueConfig, WorkerConfig } from '../config';
 import type { Disposers } from '../disposers';
+import type { WarmUp } from '../warm-up';
 
 export async function bindQueue(
   container: Container,
@@ -16,6 +17,7 @@ export async function bindQueue(
   logger: Logger,
   disposers: Disposers,
   checks: HealthCheck[],
+  warmUps: WarmUp[],
 ): Promise<void> {
   let queue: OrderQueue;
   switch (config.driver) {
@@ -30,6 +32,7 @@ export async function bindQueue(
         logger,
       });
       checks.push({ name: 'queue', check: () => bullmq.ping() });
+      warmUps.push({ name: 'queue connection', run: () => bullmq.warm() });
       queue = bullmq;
       break;
     }
