@@ -28,6 +28,7 @@ import { GetProduct } from '../application/products/get-product';
 import { ListProducts } from '../application/products/list-products';
 import { UpdateProduct } from '../application/products/update-product';
 import { CheckReadiness } from '../application/system/check-readiness';
+import { RehearseOrderProcessing } from '../application/system/rehearse-order-processing';
 import type { AppConfig } from './config';
 import { buildContainer, type Composition } from './container';
 import { warmUp } from './warm-up';
@@ -90,6 +91,24 @@ function closeServer(server: Server): Promise<void> {
  */
 const WARM_UP_ROUNDS = 500;
 const WARM_UP_CLIENTS = 32;
+/** Rounds of the order path (64 orders each) on rows that are rolled back. */
+const REHEARSAL_ROUNDS = 10;
+
+/** Stores, settles and refunds orders in transactions that are rolled back (see the use case). */
+async function rehearseOrderPath(composition: Composition, logger: Logger): Promise<void> {
+  const started = performance.now();
+  try {
+    const outcome = await composition.container
+      .get(RehearseOrderProcessing)
+      .execute(REHEARSAL_ROUNDS);
+    logger.info('rehearsed the order path', {
+      ms: Math.round(performance.now() - started),
+      outcome,
+    });
+  } catch (error) {
+    logger.warn('rehearsing the order path failed; serving cold', { error: String(error) });
+  }
+}
 
 /** Runs the app's request paths on a loopback port of its own, before the service listens. */
 async function warmUpRequestPaths(
@@ -150,6 +169,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
   const { disposers } = composition;
   try {
     await warmUp(composition.warmUps, logger);
+    await rehearseOrderPath(composition, logger);
     const { httpLimits } = config;
     // One handler for the warm-up and the real server: the code it warms is the code that serves.
     const handler =

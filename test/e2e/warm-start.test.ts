@@ -66,6 +66,13 @@ describe.each(['bullmq', 'rabbitmq'] as const)('a service started on %s (ROLE=al
     expect(answers['404']).toBe(3 * (answers['422'] ?? 0));
   });
 
+  it('stored, settled and refunded orders in transactions it rolled back', () => {
+    expect(logger.lines.get('rehearsed the order path')?.outcome).toEqual({
+      COMPLETED: 32,
+      CANCELLED: 32,
+    });
+  });
+
   it('opened every connection of its pool before it listened', async () => {
     expect(logger.lines.get('warmed up')?.['database connections']).toMatch(/^\d+ ms$/);
     const [row] = await database.query(
