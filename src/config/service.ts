@@ -93,14 +93,25 @@ const WARM_UP_ROUNDS = 500;
 const WARM_UP_CLIENTS = 32;
 /** Rounds of the order path (64 orders each) on rows that are rolled back. */
 const REHEARSAL_ROUNDS = 10;
+/**
+ * Each of the two runs starts no round after this long: a store that answers slowly or not at all
+ * leaves the service as cold as it was, and starting no later.
+ */
+const WARM_UP_WITHIN_MS = 10_000;
 
 /** Stores, settles and refunds orders in transactions that are rolled back (see the use case). */
 async function rehearseOrderPath(composition: Composition, logger: Logger): Promise<void> {
   const started = performance.now();
+  const rehearsal = composition.container.get(RehearseOrderProcessing);
   try {
-    const outcome = await composition.container
-      .get(RehearseOrderProcessing)
-      .execute(REHEARSAL_ROUNDS);
+    let outcome = {};
+    for (
+      let round = 0;
+      round < REHEARSAL_ROUNDS && performance.now() - started < WARM_UP_WITHIN_MS;
+      round += 1
+    ) {
+      outcome = await rehearsal.execute();
+    }
     logger.info('rehearsed the order path', {
       ms: Math.round(performance.now() - started),
       outcome,
@@ -123,6 +134,7 @@ async function warmUpRequestPaths(
     const answers = await sendWarmUpRequests(handler, serverOptions(config.httpLimits), {
       rounds: WARM_UP_ROUNDS,
       clients: WARM_UP_CLIENTS,
+      withinMs: WARM_UP_WITHIN_MS,
       nextId: () => ids.next(),
       customerToken: composition.customerToken,
     });

@@ -39,7 +39,7 @@ const NO_CACHE: ProductCache = {
 
 /**
  * Runs the order path of the API and the worker on customers, products and orders made for the
- * purpose, each round in one transaction that is always rolled back: orders are stored, settled,
+ * purpose, in one transaction that is always rolled back: orders are stored, settled,
  * asked to be cancelled and refunded, so that every statement of that path has been sent and its
  * code optimised before the first real order arrives, and nothing is left behind. Its rows are new,
  * so it takes no lock that real work waits for.
@@ -52,20 +52,16 @@ export class RehearseOrderProcessing {
     private readonly logger: Logger,
   ) {}
 
-  /** Resolves with the last round's outcome. */
-  async execute(rounds: number): Promise<RehearsalOutcome> {
-    let outcome: RehearsalOutcome = {};
-    for (let round = 0; round < rounds; round += 1) {
-      outcome = await this.uow
-        .run(async (tx): Promise<never> => {
-          throw new RolledBack(await this.rehearse(tx));
-        })
-        .catch((error: unknown) => {
-          if (error instanceof RolledBack) return error.outcome;
-          throw error;
-        });
-    }
-    return outcome;
+  /** One round, in one transaction; resolves with what it came to before it was rolled back. */
+  execute(): Promise<RehearsalOutcome> {
+    return this.uow
+      .run(async (tx): Promise<never> => {
+        throw new RolledBack(await this.rehearse(tx));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RolledBack) return error.outcome;
+        throw error;
+      });
   }
 
   private async rehearse(tx: Transaction): Promise<RehearsalOutcome> {

@@ -1,11 +1,14 @@
 import { Agent, createServer, request, type RequestListener, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 export interface WarmUpRequestPlan {
   /** Rounds in all; a round is a request of each kind below. */
   rounds: number;
   /** Clients sending at once, so that the API's batches form as under load. */
   clients: number;
+  /** No round starts after this long (a store that does not answer must not hold the start). */
+  withinMs: number;
   /** An id of the shape the service makes, naming nothing. */
   nextId(): string;
   /** Signs a token for a customer that does not exist; null when the service cannot sign one. */
@@ -84,11 +87,12 @@ export async function sendWarmUpRequests(
   const origin = server.address() as AddressInfo;
   const agent = new Agent({ keepAlive: true, maxSockets: plan.clients });
   const answers: WarmUpAnswers = {};
+  const stopAt = performance.now() + plan.withinMs;
   let next = 0;
   const client = async () => {
     // A customer of its own per client, so that its rate limit is not the warm-up's bound.
     const token = plan.customerToken ? await plan.customerToken(plan.nextId()) : null;
-    for (let index = next++; index < plan.rounds; index = next++) {
+    for (let index = next++; index < plan.rounds && performance.now() < stopAt; index = next++) {
       for (const call of round(plan, token, index)) {
         const status = String(await send(origin, agent, call));
         answers[status] = (answers[status] ?? 0) + 1;
