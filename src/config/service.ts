@@ -1,10 +1,8 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { createApp } from '../adapters/http/koa/create-app';
 import { serverOptions } from '../adapters/http/koa/server-options';
 import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
-import { sendWarmUpRequests } from '../adapters/http/koa/warm-up-requests';
 import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
 import { startOrderWorker } from '../adapters/worker/order-worker';
 import { AuthenticateCaller } from '../application/access/authenticate-caller';
@@ -19,7 +17,6 @@ import { PlaceOrder } from '../application/orders/place-order';
 import { ProcessOrderJobs } from '../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../application/orders/request-cancellation';
-import type { IdGenerator } from '../application/ports/id-generator';
 import type { Logger } from '../application/ports/logger';
 import type { OrderQueue } from '../application/ports/order-queue';
 import { TOKENS } from '../application/ports/tokens';
@@ -28,10 +25,9 @@ import { GetProduct } from '../application/products/get-product';
 import { ListProducts } from '../application/products/list-products';
 import { UpdateProduct } from '../application/products/update-product';
 import { CheckReadiness } from '../application/system/check-readiness';
-import { RehearseOrderProcessing } from '../application/system/rehearse-order-processing';
 import type { AppConfig } from './config';
 import { buildContainer, type Composition } from './container';
-import { warmUp } from './warm-up';
+import { rehearseOrderPath, warmUp, warmUpRequestPaths } from './warm-up';
 
 export interface RunningService {
   /** The HTTP port, when this process serves the API. */
@@ -85,68 +81,6 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-/**
- * Rounds of warm-up requests, and clients sending them at once: enough for the hot paths to be
- * optimised before the first real request (BENCHMARKS.md, "Ready means ready at full speed").
- */
-const WARM_UP_ROUNDS = 500;
-const WARM_UP_CLIENTS = 32;
-/** Rounds of the order path (64 orders each) on rows that are rolled back. */
-const REHEARSAL_ROUNDS = 10;
-/**
- * Each of the two runs starts no round after this long: a store that answers slowly or not at all
- * leaves the service as cold as it was, and starting no later.
- */
-const WARM_UP_WITHIN_MS = 10_000;
-
-/** Stores, settles and refunds orders in transactions that are rolled back (see the use case). */
-async function rehearseOrderPath(composition: Composition, logger: Logger): Promise<void> {
-  const started = performance.now();
-  const rehearsal = composition.container.get(RehearseOrderProcessing);
-  try {
-    let outcome = {};
-    for (
-      let round = 0;
-      round < REHEARSAL_ROUNDS && performance.now() - started < WARM_UP_WITHIN_MS;
-      round += 1
-    ) {
-      outcome = await rehearsal.execute();
-    }
-    logger.info('rehearsed the order path', {
-      ms: Math.round(performance.now() - started),
-      outcome,
-    });
-  } catch (error) {
-    logger.warn('rehearsing the order path failed; serving cold', { error: String(error) });
-  }
-}
-
-/** Runs the app's request paths on a loopback port of its own, before the service listens. */
-async function warmUpRequestPaths(
-  handler: RequestListener,
-  composition: Composition,
-  config: AppConfig,
-  logger: Logger,
-): Promise<void> {
-  const ids = composition.container.get<IdGenerator>(TOKENS.IdGenerator);
-  const started = performance.now();
-  try {
-    const answers = await sendWarmUpRequests(handler, serverOptions(config.httpLimits), {
-      rounds: WARM_UP_ROUNDS,
-      clients: WARM_UP_CLIENTS,
-      withinMs: WARM_UP_WITHIN_MS,
-      nextId: () => ids.next(),
-      customerToken: composition.customerToken,
-    });
-    logger.info('warmed up the request paths', {
-      ms: Math.round(performance.now() - started),
-      answers,
-    });
-  } catch (error) {
-    logger.warn('warming up the request paths failed; serving cold', { error: String(error) });
-  }
-}
-
 /** Starts consuming order jobs and re-publishing stalled work; pushes its own disposer. */
 export async function startWorkerRole(
   composition: Composition,
@@ -173,8 +107,8 @@ export async function startWorkerRole(
 
 /**
  * Starts the role(s) the configuration names: the HTTP API, the order worker, or both. What is
- * cold at start is warmed first (connections, then the request paths), so that the service is at
- * full speed from the moment it listens, and so from its first ready answer.
+ * cold at start is warmed first (connections, the order path, then the request paths; see
+ * warm-up.ts), so that the service is at full speed from the moment it listens or consumes.
  */
 export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
   const composition = await buildContainer(config, logger);
