@@ -76,12 +76,14 @@ function profileFlags(options: BenchOptions, name: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`];
 }
 
+/** A run's names (database, queue, cache keys, emails, profiles) by way of running. */
+const modeTag = (mode: ProcessMode) => (mode === 'two-process' ? '' : '_1p');
+
 /** The profiles runDriver's processes write (see its nodeFlags). */
 function profileNames(id: string, driver: Driver, mode: ProcessMode, coldStart: boolean): string[] {
   const roles = mode === 'two-process' ? ['api', 'worker'] : ['all'];
-  const tag = mode === 'two-process' ? '' : '_1p';
   return (coldStart ? ['', '-cold'] : ['']).flatMap((round) =>
-    roles.map((role) => `${id}-${driver}${tag}-${role}${round}`),
+    roles.map((role) => `${id}-${driver}${modeTag(mode)}-${role}${round}`),
   );
 }
 
@@ -123,8 +125,7 @@ async function runDriver(
   },
   options: BenchOptions,
 ): Promise<DriverResults> {
-  // Names of its own (database, queue, cache keys, emails) for each way of running.
-  const tag = mode === 'two-process' ? '' : '_1p';
+  const tag = modeTag(mode);
   const env = await createServiceEnvironment(LOCAL_SERVERS, driver, `${run.id}${tag}`, options);
   const name = `${run.id}-${driver}${tag}`;
   let round = 0;
