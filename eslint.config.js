@@ -51,7 +51,7 @@ module.exports = tseslint.config(
         'error',
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Only src/config reads process.env.',
+          message: 'Only src/config/config.ts reads process.env.',
         },
       ],
     },
@@ -77,7 +77,7 @@ module.exports = tseslint.config(
   },
   {
     files: [
-      'src/config/**/*.ts',
+      'src/config/config.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
       'scripts/**/*.ts',

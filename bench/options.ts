@@ -1,8 +1,15 @@
 import { parseArgs } from 'node:util';
 import type { Driver } from './service/environment';
+import { PROCESS_MODES, type ProcessMode } from './service/service-processes';
 
 export interface BenchOptions {
   drivers: Driver[];
+  /** Each driver runs the service in each of these ways, one after the other. */
+  modes: ProcessMode[];
+  /** REQ-3.3.1's load again, on the service restarted, from the moment it is ready. */
+  coldStart: boolean;
+  /** The checkout whose service is built and measured; null for this one. */
+  service: string | null;
   /** REQ-3.1.1: GET /products/{id} per second, over `products` products, for `seconds`. */
   rate: number;
   seconds: number;
@@ -34,7 +41,10 @@ export interface BenchOptions {
   quick: boolean;
 }
 
-const DEFAULTS: Omit<BenchOptions, 'drivers' | 'saturation' | 'cpuProf' | 'quick'> = {
+const DEFAULTS: Omit<
+  BenchOptions,
+  'drivers' | 'modes' | 'coldStart' | 'service' | 'saturation' | 'cpuProf' | 'quick'
+> = {
   rate: 1000,
   seconds: 10,
   products: 100,
@@ -79,6 +89,11 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 
 export const USAGE = `npm run bench -- [options]
   --drivers bullmq,rabbitmq   queue drivers to run the service on (default both)
+  --modes two-process,single-process
+                              ROLE=api + ROLE=worker, and ROLE=all (default both)
+  --skip-cold-start           no REQ-3.3.1 load on a just-restarted service
+  --service DIR               build and measure the service of another checkout (the bench,
+                              its options and its report stay this one's)
   --quick                     everything small, for development
   --skip-saturation           no rate steps beyond the requirements
   --cpu-prof                  profile the API and worker processes (bench/tmp/*.cpuprofile)
@@ -89,6 +104,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       drivers: { type: 'string' },
+      modes: { type: 'string' },
+      'skip-cold-start': { type: 'boolean' },
+      service: { type: 'string' },
       quick: { type: 'boolean' },
       'skip-saturation': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
@@ -105,6 +123,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     ...DEFAULTS,
     ...(quick ? QUICK : {}),
     drivers: ['bullmq', 'rabbitmq'],
+    modes: [...PROCESS_MODES],
+    coldStart: values['skip-cold-start'] !== true,
+    service: typeof values.service === 'string' ? values.service : null,
     saturation: values['skip-saturation'] !== true,
     cpuProf: values['cpu-prof'] === true,
     quick,
@@ -124,6 +145,15 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
     }
     options.drivers = drivers as Driver[];
+  }
+  if (typeof values.modes === 'string') {
+    const modes = values.modes.split(',').map((mode) => mode.trim());
+    for (const mode of modes) {
+      if (!(PROCESS_MODES as readonly string[]).includes(mode)) {
+        throw new Error(`--modes: unknown mode "${mode}"`);
+      }
+    }
+    options.modes = modes as ProcessMode[];
   }
   return options;
 }

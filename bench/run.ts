@@ -9,6 +9,7 @@ import { summarizeCpuProfile } from './report/cpu-profile';
 import type { Baselines, DriverResults, ReadsResult, WithMachineCpu } from './report/results';
 import { writeResults } from './report/write-results';
 import type { ScenarioContext } from './scenarios/context';
+import { coldStart } from './scenarios/cold-start';
 import { createCancel } from './scenarios/create-cancel';
 import { orderThroughput } from './scenarios/order-throughput';
 import { measureReads, productReads } from './scenarios/product-reads';
@@ -16,7 +17,15 @@ import { stockContention } from './scenarios/stock-contention';
 import { createServiceEnvironment, LOCAL_SERVERS, type Driver } from './service/environment';
 import { machineInfo, type MachineInfo } from './service/machine-info';
 import { describeMachineCpu, watchMachineCpu } from './service/machine-cpu';
-import { runCommand, startServiceRole, type RunningChild } from './service/service-process';
+import { runCommand } from './service/service-process';
+import {
+  freePort,
+  startColdService,
+  startServiceProcesses,
+  type ProcessMode,
+  type ServiceLaunch,
+  type ServiceProcesses,
+} from './service/service-processes';
 import { adminToken } from './service/tokens';
 
 /** dist-bench/bench/run.js → the repository. */
@@ -67,6 +76,17 @@ function profileFlags(options: BenchOptions, name: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${name}.cpuprofile`];
 }
 
+/** A run's names (database, queue, cache keys, emails, profiles) by way of running. */
+const modeTag = (mode: ProcessMode) => (mode === 'two-process' ? '' : '_1p');
+
+/** The profiles runDriver's processes write (see its nodeFlags). */
+function profileNames(id: string, driver: Driver, mode: ProcessMode, coldStart: boolean): string[] {
+  const roles = mode === 'two-process' ? ['api', 'worker'] : ['all'];
+  return (coldStart ? ['', '-cold'] : ['']).flatMap((round) =>
+    roles.map((role) => `${id}-${driver}${modeTag(mode)}-${role}${round}`),
+  );
+}
+
 /** Node writes a profile when its process exits; each gets a summary beside it. */
 function summarizeProfiles(names: string[]): void {
   for (const name of names) {
@@ -81,44 +101,60 @@ function summarizeProfiles(names: string[]): void {
   }
 }
 
+/** Counts of two runs' log lines added up. */
+function addLogged(
+  a: Record<string, number> | null,
+  b: Record<string, number> | null,
+): Record<string, number> | null {
+  if (a === null || b === null) return a ?? b;
+  const sum = { ...a };
+  for (const [line, count] of Object.entries(b)) sum[line] = (sum[line] ?? 0) + count;
+  return sum;
+}
+
 async function runDriver(
   driver: Driver,
+  mode: ProcessMode,
   run: {
     id: string;
     date: string;
     machine: MachineInfo;
     generatorNice: number;
     baselines: Baselines;
+    serviceRoot: string;
   },
   options: BenchOptions,
 ): Promise<DriverResults> {
-  const env = await createServiceEnvironment(LOCAL_SERVERS, driver, run.id, options);
-  let api: RunningChild | undefined;
-  let worker: RunningChild | undefined;
+  const tag = modeTag(mode);
+  const env = await createServiceEnvironment(LOCAL_SERVERS, driver, `${run.id}${tag}`, options);
+  const name = `${run.id}-${driver}${tag}`;
+  let round = 0;
+  const launch: ServiceLaunch = {
+    root: run.serviceRoot,
+    mode,
+    env: env.serviceEnv,
+    nodeFlags: (role) => profileFlags(options, `${name}-${role}${round > 0 ? '-cold' : ''}`),
+  };
+  let service: ServiceProcesses | undefined;
   let target: HttpTarget | undefined;
+  const logged: DriverResults['logged'] = { api: {}, worker: mode === 'two-process' ? {} : null };
+  const retire = async (processes: ServiceProcesses) => {
+    await processes.stop();
+    logged.api = addLogged(logged.api, processes.api.logged) ?? {};
+    logged.worker = addLogged(logged.worker, processes.worker?.logged ?? null);
+  };
+  let results: Omit<DriverResults, 'logged'>;
   try {
-    // The API first: it creates the schema, and the worker then finds nothing to migrate.
-    api = await startServiceRole(
-      ROOT,
-      'api',
-      env.serviceEnv,
-      profileFlags(options, `${run.id}-${driver}-api`),
-    );
-    worker = await startServiceRole(
-      ROOT,
-      'worker',
-      env.serviceEnv,
-      profileFlags(options, `${run.id}-${driver}-worker`),
-    );
-    target = HttpTarget.open(`http://127.0.0.1:${api.port}`, options.connections);
+    service = await startServiceProcesses(launch);
+    target = HttpTarget.open(`http://127.0.0.1:${service.api.port}`, options.connections);
     const context: ScenarioContext = {
       target,
       admin: target.as(await adminToken(env.authSecret)),
       env,
-      api,
-      worker,
+      api: service.api,
+      worker: service.worker,
       options,
-      runId: `${run.id}-${driver}`,
+      runId: name,
       log,
     };
 
@@ -132,9 +168,24 @@ async function runDriver(
     const createCancelResult = await withMachineCpu('REQ-3.3.1 create and cancel latency', () =>
       createCancel(context),
     );
-    return {
+    const cold = options.coldStart
+      ? await withMachineCpu('REQ-3.3.1 from a cold start', () =>
+          coldStart(context, async () => {
+            const running = service;
+            service = undefined;
+            if (running) await retire(running);
+            round += 1;
+            const port = await freePort();
+            const started = await startColdService(launch, port);
+            service = started.service;
+            return { origin: `http://127.0.0.1:${port}`, readyAfterMs: started.readyAfterMs };
+          }),
+        )
+      : null;
+    results = {
       date: run.date,
       driver,
+      mode,
       machine: run.machine,
       options: { ...options, generatorNice: run.generatorNice },
       baselines: run.baselines,
@@ -142,14 +193,14 @@ async function runDriver(
       contention,
       throughput,
       createCancel: createCancelResult,
-      logged: { api: api.logged, worker: worker.logged },
+      coldStart: cold,
     };
   } finally {
     await target?.close();
-    await api?.stop();
-    await worker?.stop();
+    if (service) await retire(service);
     await env.cleanUp();
   }
+  return { ...results, logged };
 }
 
 async function main(): Promise<void> {
@@ -164,9 +215,10 @@ async function main(): Promise<void> {
   const date = now.toISOString().slice(0, 10);
   const id = now.toISOString().replace(/\D/g, '').slice(0, 14);
 
-  log('building the service (npm run build)');
-  await runCommand('npm', ['run', 'build', '--silent'], ROOT);
-  const machine = await machineInfo(ROOT, LOCAL_SERVERS);
+  const serviceRoot = options.service === null ? ROOT : resolve(options.service);
+  log(`building the service (npm run build in ${serviceRoot})`);
+  await runCommand('npm', ['run', 'build', '--silent'], serviceRoot);
+  const machine = await machineInfo(serviceRoot, LOCAL_SERVERS);
   log(
     `${machine.cpuModel}, ${machine.cores} cores; Node ${machine.node}; commit ${machine.commit.slice(0, 12)}`,
   );
@@ -190,15 +242,17 @@ async function main(): Promise<void> {
   const bareKoa = await withMachineCpu('baseline: bare Koa reads', () => bareKoaBaseline(options));
 
   for (const driver of options.drivers) {
-    log(`service on ${driver}`);
-    const results = await runDriver(
-      driver,
-      { id, date, machine, generatorNice, baselines: { bareKoa, rawSql } },
-      options,
-    );
-    for (const file of await writeResults(ROOT, results)) log(`wrote ${file}`);
-    if (options.cpuProf)
-      summarizeProfiles(['api', 'worker'].map((role) => `${id}-${driver}-${role}`));
+    for (const mode of options.modes) {
+      log(`service on ${driver}, ${mode}`);
+      const results = await runDriver(
+        driver,
+        mode,
+        { id, date, machine, generatorNice, baselines: { bareKoa, rawSql }, serviceRoot },
+        options,
+      );
+      for (const file of await writeResults(ROOT, results)) log(`wrote ${file}`);
+      if (options.cpuProf) summarizeProfiles(profileNames(id, driver, mode, options.coldStart));
+    }
   }
 }
 

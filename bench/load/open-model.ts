@@ -16,6 +16,8 @@ export interface OpenModelOptions {
   maxLagMs?: number;
   /** Nor is one that would exceed this many requests in flight. */
   maxInFlight?: number;
+  /** Also keep the latencies of each second of due times apart (latencyBySecond). */
+  bySecond?: boolean;
 }
 
 export interface LoadRun {
@@ -29,6 +31,8 @@ export interface LoadRun {
   latency: Histogram;
   /** How late the generator sent each request after its due time, µs. */
   lag: Histogram;
+  /** With `bySecond`: the latencies of the requests due in each second of the run, µs. */
+  latencyBySecond: Histogram[];
   /** Wall clock of the first due time, ms since the epoch. */
   startedAt: number;
   /** From the first due time to the last answer, ms. */
@@ -55,6 +59,7 @@ export function runOpenModel(options: OpenModelOptions): Promise<LoadRun> {
   const intervalMs = 1000 / rate;
   const latency = latencyHistogram();
   const lag = latencyHistogram();
+  const latencyBySecond: Histogram[] = [];
   const errors: Record<string, number> = {};
   const fail = (key: string) => {
     errors[key] = (errors[key] ?? 0) + 1;
@@ -80,6 +85,7 @@ export function runOpenModel(options: OpenModelOptions): Promise<LoadRun> {
         errors,
         latency,
         lag,
+        latencyBySecond,
         startedAt,
         elapsedMs: lastAnswer - start,
       });
@@ -88,6 +94,10 @@ export function runOpenModel(options: OpenModelOptions): Promise<LoadRun> {
       const now = performance.now();
       lastAnswer = Math.max(lastAnswer, now);
       recordMs(latency, now - due);
+      if (options.bySecond) {
+        const second = Math.floor((due - start) / 1000);
+        recordMs((latencyBySecond[second] ??= latencyHistogram()), now - due);
+      }
     };
 
     const dispatch = (index: number, due: number) => {

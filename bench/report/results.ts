@@ -10,6 +10,7 @@ import type { LoadRun } from '../load/open-model';
 import { TARGETS } from '../scenarios/targets';
 import type { CpuPerOrder } from '../service/cpu-usage';
 import type { Driver } from '../service/environment';
+import type { ProcessMode } from '../service/service-processes';
 import type { MachineCpu } from '../service/machine-cpu';
 import type { MachineInfo } from '../service/machine-info';
 import type { MemoryPeak } from '../service/memory-sampler';
@@ -37,6 +38,11 @@ export interface StreamResult {
 
 export function errorCount(stream: Pick<StreamResult, 'errors'>): number {
   return Object.values(stream.errors).reduce((sum, count) => sum + count, 0);
+}
+
+/** p99 of each histogram, in ms. */
+export function p99s(histograms: readonly Histogram[]): number[] {
+  return histograms.map((histogram) => summarize(histogram).p99);
 }
 
 export function streamResult(endpoint: string, run: LoadRun, rate: number | null): StreamResult {
@@ -79,8 +85,10 @@ export interface SaturationResult {
 }
 
 export interface ProcessMemory {
+  /** In single-process mode, the one process. */
   api: MemoryPeak;
-  worker: MemoryPeak;
+  /** Null in single-process mode. */
+  worker: MemoryPeak | null;
 }
 
 /** Stock and balances recomputed from the orders, as the contract's invariants say. */
@@ -145,6 +153,22 @@ export interface CreateCancelResult {
   saturation: SaturationResult | null;
 }
 
+/**
+ * REQ-3.3.1's load on a service just started, from the moment it is ready: what the first seconds
+ * of a load meet, against the steady state of createCancel.
+ */
+export interface ColdStartResult {
+  seconds: number;
+  /** From spawning the processes until GET /ready answered 200 (and the worker had started). */
+  readyAfterMs: number;
+  create: StreamResult;
+  cancel: StreamResult;
+  /** p99 of the requests due in each second of the run, in ms: where a cold start shows. */
+  createP99BySecondMs: number[];
+  cancelP99BySecondMs: number[];
+  check: OutcomeCheck;
+}
+
 export interface RawSqlResult {
   orders: number;
   /** Orders per transaction, and transactions under way at once: the worker's batching. */
@@ -169,6 +193,7 @@ export interface Baselines {
 export interface DriverResults {
   date: string;
   driver: Driver;
+  mode: ProcessMode;
   machine: MachineInfo;
   options: Record<string, unknown>;
   baselines: Baselines;
@@ -176,6 +201,11 @@ export interface DriverResults {
   contention: WithMachineCpu<ContentionResult>;
   throughput: WithMachineCpu<ThroughputResult>;
   createCancel: WithMachineCpu<CreateCancelResult>;
-  /** What the service's processes logged during the run, by level and message. */
-  logged: { api: Record<string, number>; worker: Record<string, number> };
+  /** Null when skipped (--skip-cold-start). */
+  coldStart: WithMachineCpu<ColdStartResult> | null;
+  /**
+   * What the service's processes logged during the run, by level and message; the worker's is
+   * null in single-process mode.
+   */
+  logged: { api: Record<string, number>; worker: Record<string, number> | null };
 }

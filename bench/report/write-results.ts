@@ -3,15 +3,26 @@ import { join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { formatMs } from '../load/histogram';
 import { TARGETS } from '../scenarios/targets';
-import { driverSection, rewriteSection } from './markdown';
-import type { DriverResults } from './results';
-import { latencyChartSvg, type LatencyChart } from './svg-chart';
+import { driverSection, rewriteSection, sectionKey } from './markdown';
+import type { DriverResults, StreamResult } from './results';
+import { latencyChartSvg, type ChartLine, type LatencyChart } from './svg-chart';
 
 const PREAMBLE = '# Benchmarks\n';
 
+function coldBesideWarm(cold: StreamResult, warm: StreamResult): ChartLine[] {
+  return [
+    { label: `${cold.endpoint}, cold (p99 ${formatMs(cold.latency.p99)})`, curve: cold.curve },
+    {
+      label: `${warm.endpoint}, warm (p99 ${formatMs(warm.latency.p99)})`,
+      curve: warm.curve,
+      dashed: true,
+    },
+  ];
+}
+
 function charts(r: DriverResults): { slug: string; chart: LatencyChart }[] {
   const n = (value: number | null) => (value ?? 0).toLocaleString('en-US');
-  const where = `${r.driver} · ${r.date} · ${r.machine.cores} cores`;
+  const where = `${r.driver} · ${r.mode} · ${r.date} · ${r.machine.cores} cores`;
   const orderTarget = { ms: TARGETS.orderP99Ms, label: `target p99 ≤ ${TARGETS.orderP99Ms} ms` };
   const { reads, contention, throughput, createCancel, baselines } = r;
   return [
@@ -73,6 +84,22 @@ function charts(r: DriverResults): { slug: string; chart: LatencyChart }[] {
         target: orderTarget,
       },
     },
+    ...(r.coldStart
+      ? [
+          {
+            slug: 'req-3.3.1-cold-start',
+            chart: {
+              title: `REQ-3.3.1 from a cold start, at ${n(r.coldStart.create.rate)}/s each`,
+              subtitle: `${where} · solid: from the moment /ready answers 200; dashed: warm`,
+              lines: [
+                ...coldBesideWarm(r.coldStart.create, createCancel.create),
+                ...coldBesideWarm(r.coldStart.cancel, createCancel.cancel),
+              ],
+              target: orderTarget,
+            },
+          },
+        ]
+      : []),
   ];
 }
 
@@ -83,7 +110,7 @@ function charts(r: DriverResults): { slug: string; chart: LatencyChart }[] {
 export async function writeResults(root: string, r: DriverResults): Promise<string[]> {
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const base = `${r.date}-${r.driver}`;
+  const base = `${r.date}-${sectionKey(r)}`;
   const json = join(dir, `${base}.json`);
   writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
   const written = [json];
@@ -96,7 +123,7 @@ export async function writeResults(root: string, r: DriverResults): Promise<stri
   }
 
   const markdown = join(root, 'BENCHMARKS.md');
-  rewriteSection(markdown, r.driver, driverSection(r, links, relative(root, json)), PREAMBLE);
+  rewriteSection(markdown, sectionKey(r), driverSection(r, links, relative(root, json)), PREAMBLE);
   const config = (await resolveConfig(markdown)) ?? {};
   writeFileSync(
     markdown,

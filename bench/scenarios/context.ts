@@ -6,15 +6,17 @@ import type { Driver, ServiceEnvironment } from '../service/environment';
 import { sampleMemory } from '../service/memory-sampler';
 import type { RunningChild } from '../service/service-process';
 
-/** What every scenario runs against: the service's two processes and their environment. */
+/** What every scenario runs against: the service's processes and their environment. */
 export interface ScenarioContext {
   /** Anonymous requests, like a shop's visitors reading products. */
   target: HttpTarget;
   /** The operator's requests: customers, products, deposits and restocks. */
   admin: HttpTarget;
   env: ServiceEnvironment;
+  /** The process that serves HTTP; in single-process mode the worker too. */
   api: RunningChild;
-  worker: RunningChild;
+  /** Null in single-process mode. */
+  worker: RunningChild | null;
   options: BenchOptions;
   /** Unique to this run: seeds unique emails. */
   runId: string;
@@ -24,8 +26,8 @@ export interface ScenarioContext {
 /** The API's and the worker's memory peaks from now until stop(). */
 export function measureMemory(context: ScenarioContext): { stop(): ProcessMemory } {
   const api = sampleMemory(context.api.pid);
-  const worker = sampleMemory(context.worker.pid);
-  return { stop: () => ({ api: api.stop(), worker: worker.stop() }) };
+  const worker = context.worker ? sampleMemory(context.worker.pid) : null;
+  return { stop: () => ({ api: api.stop(), worker: worker?.stop() ?? null }) };
 }
 
 /** The process of the server each driver queues its jobs on. */
@@ -35,7 +37,7 @@ const BROKER_COMMAND: Record<Driver, string> = { rabbitmq: 'beam.smp', bullmq: '
 export function measureCpuPerOrder(context: ScenarioContext) {
   return watchCpuPerOrder({
     api: context.api.pid,
-    worker: context.worker.pid,
+    worker: context.worker?.pid ?? null,
     mariadb: pidOf('mariadbd'),
     broker: pidOf(BROKER_COMMAND[context.env.driver]),
     generator: process.pid,

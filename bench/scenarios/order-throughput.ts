@@ -72,7 +72,8 @@ export async function orderThroughput(context: ScenarioContext): Promise<Through
     `  ${main.accepted.length}/${options.orders} accepted, p99 ${formatMs(stream.latency.p99)}, ` +
       `settled in ${main.settleMs} ms, ${JSON.stringify(check.outcomes)}, ` +
       `${check.exact ? 'stock and balances exact' : `NOT EXACT: ${check.problems[0]}`}, ` +
-      `API peak ${peaks.api.hwmMb} MB, worker peak ${peaks.worker.hwmMb} MB` +
+      `API peak ${peaks.api.hwmMb} MB` +
+      (peaks.worker ? `, worker peak ${peaks.worker.hwmMb} MB` : ' (one process)') +
       (cpuPerOrder ? `, CPU ${describeCpuPerOrder(cpuPerOrder)}` : ''),
   );
 

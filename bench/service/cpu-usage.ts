@@ -32,8 +32,10 @@ export interface CpuPerOrder {
   windowMs: number;
   /** getconf CLK_TCK: /proc counts CPU time in these, so cpuMs is a multiple of 1000 / this. */
   ticksPerSecond: number;
+  /** In single-process mode, the one process that is both API and worker. */
   api: ProcessCpu;
-  worker: ProcessCpu;
+  /** Null in single-process mode. */
+  worker: ProcessCpu | null;
   /**
    * The whole server: whatever else uses it meanwhile is counted too. Null when no single
    * mariadbd process could be read.
@@ -57,7 +59,8 @@ export interface CpuPerOrder {
 
 export interface WatchedPids {
   api: number;
-  worker: number;
+  /** Null when the API's process is the worker too. */
+  worker: number | null;
   mariadb: number | null;
   broker: number | null;
   generator: number | null;
@@ -206,7 +209,7 @@ export function watchCpuPerOrder(pids: WatchedPids): { stop(orders: number): Cpu
       };
       const api = measured('api');
       const worker = measured('worker');
-      if (!api || !worker) return null;
+      if (!api || (pids.worker !== null && !worker)) return null;
       const mariadb = measured('mariadb');
       const broker = measured('broker');
       const generator = measured('generator');
@@ -256,17 +259,19 @@ export function describeCpuPerOrder(cpu: CpuPerOrder, unit = 'order'): string {
   const servers = [cpu.mariadb, cpu.broker].flatMap((server): [string, ProcessCpu][] =>
     server ? [[SERVER_NAMES[server.command] ?? server.command, server]] : [],
   );
+  const service: [string, ProcessCpu][] = cpu.worker
+    ? [
+        ['API', cpu.api],
+        ['worker', cpu.worker],
+      ]
+    : [['API + worker (one process)', cpu.api]];
   const parts = [
-    `API ${ms(cpu.api)} ms/${unit}`,
-    `worker ${ms(cpu.worker)} ms/${unit}`,
+    ...service.map(([name, process]) => `${name} ${ms(process)} ms/${unit}`),
     ...servers.map(([name, server]) => `${name} ${ms(server)} ms/${unit}`),
   ];
   const sums = servers.length > 0 ? `; service ${ms(cpu.service)}, all ${ms(cpu.total)}` : '';
   const generator = cpu.generator ? `; load generator ${ms(cpu.generator)} ms/${unit}` : '';
-  const waits = describeWaits(
-    [['API', cpu.api], ['worker', cpu.worker], ...servers, ['load generator', cpu.generator]],
-    unit,
-  );
+  const waits = describeWaits([...service, ...servers, ['load generator', cpu.generator]], unit);
   const machine = cpu.machine ? ` (${describeMachineCpu(cpu.machine)})` : '';
   return `${parts.join(' · ')}${sums}${generator}${waits}${machine}`;
 }

@@ -119,20 +119,22 @@ export async function startChild(options: ChildOptions): Promise<RunningChild> {
 }
 
 /**
- * The order service's entry point in one role. It logs at info so that its start-up line can be
- * seen; nothing on the request or job path logs below warn.
+ * The order service's entry point in one role (`all`: API and worker in one process, as `npm
+ * start` runs it). It logs at info so that its start-up line can be seen; nothing on the request
+ * or job path logs below warn. Port 0 lets the system pick one, which the start-up line names.
  */
 export function startServiceRole(
   root: string,
-  role: 'api' | 'worker',
+  role: 'all' | 'api' | 'worker',
   env: Record<string, string>,
   nodeFlags: string[] = [],
+  port = 0,
 ): Promise<RunningChild> {
   return startChild({
     name: `service ${role}`,
     script: 'dist/main.js',
     cwd: root,
-    env: { ...env, ROLE: role, PORT: '0', LOG_LEVEL: 'info' },
+    env: { ...env, ROLE: role, PORT: String(port), LOG_LEVEL: 'info' },
     nodeFlags: ['--max-old-space-size=128', '--max-semi-space-size=8', ...nodeFlags],
     ready: (log) => (log.msg === 'order service started' ? (log.port ?? null) : undefined),
   });

@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_PENDING_AGE_MS } from '../adapters/persistence/mysql/mysql-invariant-audit';
-import { ConfigError, readUrl } from './config';
+import { DEFAULT_MAX_PENDING_AGE_MS } from '../tools/mysql-invariant-audit';
+import { ConfigError, loadAuditEnvironment } from './config';
 
 /** What `npm run audit` needs: the database from the environment, the rest from its arguments. */
 export type AuditConfig =
@@ -28,16 +28,10 @@ function milliseconds(raw: string | undefined): number {
   return value;
 }
 
-function databaseUrl(env: Record<string, string | undefined>): string {
-  const url = readUrl(env, 'DATABASE_URL', ['mysql:']);
-  if (!url) throw new ConfigError('DATABASE_URL', 'is required: the audit reads that database');
-  return url;
-}
-
 /** Throws ConfigError, naming the variable or option, for anything it cannot use. */
 export function loadAuditConfig(
   args: readonly string[],
-  env: Record<string, string | undefined> = process.env,
+  env?: Record<string, string | undefined>,
 ): AuditConfig {
   let maxPendingAgeMs = DEFAULT_MAX_PENDING_AGE_MS;
   for (let index = 0; index < args.length; index += 1) {
@@ -52,5 +46,5 @@ export function loadAuditConfig(
       throw new ConfigError(arg, 'is not an option of the audit (see --help)');
     }
   }
-  return { help: false, databaseUrl: databaseUrl(env), maxPendingAgeMs };
+  return { help: false, databaseUrl: loadAuditEnvironment(env).databaseUrl, maxPendingAgeMs };
 }

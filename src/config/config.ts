@@ -1,7 +1,9 @@
 /**
- * The only reader of process.env: parses it once into a typed, validated configuration. A bad
- * value or combination fails at start-up with a message naming the variable.
+ * The only reader of process.env: parses it once, with one zod schema per entry point, into a
+ * typed, validated configuration. Bad values and combinations fail at start-up with a message
+ * naming every variable at fault.
  */
+import { z } from 'zod';
 import {
   DEFAULT_IN_FLIGHT_LIMITS,
   LARGEST_BODY_BYTES,
@@ -44,6 +46,10 @@ export interface RateLimitConfig {
 
 export interface WorkerConfig {
   concurrency: number;
+  /**
+   * One batch at a time, here and in the API: the work that arrives meanwhile makes the next
+   * batch larger, and every statement saved is CPU saved (BENCHMARKS.md, "One batch at a time").
+   */
   batching: BatchOptions;
   retry: { maxAttempts: number; backoffMs: number };
   republish: { intervalMs: number; stalledAfterMs: number; batchSize: number };
@@ -78,231 +84,328 @@ export interface AppConfig {
   embedded: boolean;
 }
 
+export interface ConfigProblem {
+  /** The environment variable (or the command-line option) at fault. */
+  variable: string;
+  problem: string;
+}
+
 export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(variable: string, problem: string);
+  constructor(problems: readonly ConfigProblem[]);
+  constructor(first: string | readonly ConfigProblem[], problem = '') {
+    const problems = typeof first === 'string' ? [{ variable: first, problem }] : first;
+    const lines = problems.map((each) => `${each.variable} ${each.problem}`);
+    super(
+      lines.length === 1
+        ? `Invalid configuration: ${lines[0]}`
+        : `Invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
+    this.problems = problems;
   }
 }
 
 type Env = Record<string, string | undefined>;
 
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
+/** A variable's text, trimmed; unset, empty and blank all leave it to its default. */
+const text = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => value || undefined);
+
+const integer = (min: number, max: number) =>
+  text.transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an integer from ${min} to ${max}, got "${raw}"`,
+    });
+    return z.NEVER;
+  });
+
+/** An integer variable with its default. */
+const count = (min: number, max: number, fallback: number) =>
+  integer(min, max).transform((value) => value ?? fallback);
+
+const oneOf = <T extends string>(values: readonly T[]) =>
+  text.transform((raw, ctx) => {
+    if (raw === undefined || (values as readonly string[]).includes(raw)) {
+      return raw as T | undefined;
+    }
+    ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')}, got "${raw}"` });
+    return z.NEVER;
+  });
+
+const url = (protocols: readonly string[]) =>
+  text.transform((raw, ctx) => {
+    if (raw === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
+      return z.NEVER;
+    }
+    if (protocols.includes(parsed.protocol)) return raw;
+    const starts = protocols.map((protocol) => `${protocol}//`).join(' or ');
+    ctx.addIssue({ code: 'custom', message: `must start with ${starts}` });
+    return z.NEVER;
+  });
+
+const MIN_SECRET_LENGTH = 32;
+
+const secret = text.refine((value) => value === undefined || value.length >= MIN_SECRET_LENGTH, {
+  message: `must be at least ${MIN_SECRET_LENGTH} characters`,
+});
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every variable the service reads, with its bounds and default (README, "Configuration"). */
+const serviceVariables = z.object({
+  PORT: count(0, 65535, 8000),
+  ROLE: oneOf(['all', 'api', 'worker'] as const).transform((role) => role ?? 'all'),
+  LOG_LEVEL: oneOf(LOG_LEVELS).transform((level) => level ?? 'info'),
+  DATABASE_URL: url(['mysql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  AMQP_URL: url(['amqp:', 'amqps:']),
+  QUEUE_DRIVER: oneOf(['bullmq', 'rabbitmq', 'memory'] as const),
+  QUEUE_NAME: text.transform((name) => name ?? 'orders'),
+  WORKER_CONCURRENCY: count(1, 1024, 128),
+  WORKER_BATCH_SIZE: count(1, 1000, 64),
+  API_BATCH_SIZE: count(1, 1000, 100),
+  JOB_MAX_ATTEMPTS: count(1, 100, 5),
+  JOB_BACKOFF_MS: count(1, 600_000, 200),
+  REPUBLISH_INTERVAL_MS: count(100, 3_600_000, 2000),
+  REPUBLISH_AFTER_MS: count(100, 86_400_000, 5000),
+  REPUBLISH_BATCH_SIZE: count(1, 100_000, 1000),
+  // Minutes of the API's publishes with no worker taking any; see the README.
+  MAX_BACKLOG: count(0, 10_000_000, 10_000),
+  BACKLOG_SAMPLE_MS: count(1, 60_000, 250),
+  MAX_REQUESTS_IN_FLIGHT: count(1, 1_000_000, DEFAULT_IN_FLIGHT_LIMITS.requests),
+  // At least one body of the largest size must fit, or such a body would never be read.
+  MAX_BODY_BYTES_IN_FLIGHT: count(
+    LARGEST_BODY_BYTES,
+    Number.MAX_SAFE_INTEGER,
+    DEFAULT_IN_FLIGHT_LIMITS.bodyBytes,
+  ),
+  HEADERS_TIMEOUT_MS: count(100, 3_600_000, 10_000),
+  REQUEST_TIMEOUT_MS: count(100, 3_600_000, 30_000),
+  CACHE_TTL_MS: count(1, 3_600_000, 1000),
+  CACHE_KEY_PREFIX: text.transform((prefix) => prefix ?? 'orders:'),
+  DB_POOL_SIZE: count(1, 500, 10),
+  /** Default: WAITERS_PER_CONNECTION per connection of the pool. */
+  DB_POOL_MAX_WAITING: integer(1, 1_000_000),
+  AUTH_JWT_SECRET: secret,
+  AUTH_JWKS_URL: url(['https:', 'http:']),
+  AUTH_JWT_ISSUER: text,
+  AUTH_JWT_AUDIENCE: text,
+  RATE_LIMIT_PER_SECOND: count(0, 1_000_000, 100),
+  /** Default: 200, or RATE_LIMIT_PER_SECOND when that is more. */
+  RATE_LIMIT_BURST: integer(0, 2_000_000),
+  ANON_RATE_LIMIT_PER_SECOND: count(0, 1_000_000, 2000),
+  READINESS_TIMEOUT_MS: count(10, 60_000, 1000),
+  SHUTDOWN_TIMEOUT_MS: count(100, 600_000, 25_000),
+});
+
+type ServiceVariables = z.infer<typeof serviceVariables>;
+
+/** Parses `env` with `schema`, or throws one ConfigError naming every variable at fault. */
+function parse<T>(schema: z.ZodType<T>, env: Env): T {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => ({
+      variable: String(issue.path[0] ?? 'the environment'),
+      problem: issue.message,
+    })),
+  );
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** A URL variable of one of `protocols`, or undefined when unset. */
-export function readUrl(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'is not a valid URL');
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
-  }
-  return raw;
-}
-
-function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  if (!(values as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
-function queueConfig(env: Env, redisUrl?: string, amqpUrl?: string): QueueConfig {
-  const queueName = text(env, 'QUEUE_NAME') ?? 'orders';
-  const driver =
-    oneOf(env, 'QUEUE_DRIVER', ['bullmq', 'rabbitmq', 'memory'] as const) ??
-    (redisUrl ? 'bullmq' : amqpUrl ? 'rabbitmq' : 'memory');
+/** Null when the driver lacks its URL (a problem is pushed). */
+function queueConfig(vars: ServiceVariables, problems: ConfigProblem[]): QueueConfig | null {
+  const { REDIS_URL: redisUrl, AMQP_URL: amqpUrl, QUEUE_NAME: queueName } = vars;
+  const driver = vars.QUEUE_DRIVER ?? (redisUrl ? 'bullmq' : amqpUrl ? 'rabbitmq' : 'memory');
   switch (driver) {
     case 'bullmq':
-      if (!redisUrl) throw new ConfigError('REDIS_URL', 'is required when QUEUE_DRIVER=bullmq');
-      return { driver, redisUrl, queueName };
+      if (redisUrl) return { driver, redisUrl, queueName };
+      problems.push({ variable: 'REDIS_URL', problem: 'is required when QUEUE_DRIVER=bullmq' });
+      return null;
     case 'rabbitmq':
-      if (!amqpUrl) throw new ConfigError('AMQP_URL', 'is required when QUEUE_DRIVER=rabbitmq');
-      return { driver, url: amqpUrl, queueName };
+      if (amqpUrl) return { driver, url: amqpUrl, queueName };
+      problems.push({ variable: 'AMQP_URL', problem: 'is required when QUEUE_DRIVER=rabbitmq' });
+      return null;
     case 'memory':
       return { driver };
   }
 }
 
-const MIN_SECRET_LENGTH = 32;
-
-function authConfig(env: Env, role: Role, store: StoreConfig): AuthConfig | null {
-  const secret = text(env, 'AUTH_JWT_SECRET');
-  const jwksUrl = readUrl(env, 'AUTH_JWKS_URL', ['https:', 'http:']);
-  const checks = { issuer: text(env, 'AUTH_JWT_ISSUER'), audience: text(env, 'AUTH_JWT_AUDIENCE') };
+function authConfig(
+  vars: ServiceVariables,
+  store: StoreConfig,
+  problems: ConfigProblem[],
+): AuthConfig | null {
+  const { AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: jwksUrl } = vars;
+  const checks = { issuer: vars.AUTH_JWT_ISSUER, audience: vars.AUTH_JWT_AUDIENCE };
   if (secret && jwksUrl) {
-    throw new ConfigError('AUTH_JWT_SECRET', 'and AUTH_JWKS_URL are both set: set only one');
-  }
-  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+    problems.push({
+      variable: 'AUTH_JWT_SECRET',
+      problem: 'and AUTH_JWKS_URL are both set: set only one',
+    });
+    return null;
   }
   if (secret) return { verify: 'secret', secret, ...checks };
   if (jwksUrl) return { verify: 'jwks', url: jwksUrl, ...checks };
-  if (role === 'worker') return null;
+  if (vars.ROLE === 'worker') return null;
   if (store.driver === 'mysql') {
-    throw new ConfigError(
-      'AUTH_JWT_SECRET',
-      'or AUTH_JWKS_URL is required when DATABASE_URL is set: the API verifies bearer tokens',
-    );
+    problems.push({
+      variable: 'AUTH_JWT_SECRET',
+      problem:
+        'or AUTH_JWKS_URL is required when DATABASE_URL is set: the API verifies bearer tokens',
+    });
+    return null;
   }
   return { verify: 'generated', ...checks };
 }
 
-function rateLimitConfig(
-  env: Env,
-  redisUrl: string | undefined,
-  keyPrefix: string,
-): RateLimitConfig {
-  const perSecond = integer(env, 'RATE_LIMIT_PER_SECOND', 100, 0, 1_000_000);
-  const anonymous = integer(env, 'ANON_RATE_LIMIT_PER_SECOND', 2000, 0, 1_000_000);
-  const burst = integer(env, 'RATE_LIMIT_BURST', Math.max(200, perSecond), 0, 2_000_000);
+function rateLimitConfig(vars: ServiceVariables, problems: ConfigProblem[]): RateLimitConfig {
+  const perSecond = vars.RATE_LIMIT_PER_SECOND;
+  const anonymous = vars.ANON_RATE_LIMIT_PER_SECOND;
+  const burst = vars.RATE_LIMIT_BURST ?? Math.max(200, perSecond);
   if (perSecond > 0 && burst < perSecond) {
-    throw new ConfigError('RATE_LIMIT_BURST', 'must be at least RATE_LIMIT_PER_SECOND');
+    problems.push({
+      variable: 'RATE_LIMIT_BURST',
+      problem: 'must be at least RATE_LIMIT_PER_SECOND',
+    });
   }
   return {
     customer: { perSecond, burst },
     anonymous: { perSecond: anonymous, burst: 2 * anonymous },
-    redisUrl,
-    keyPrefix,
+    redisUrl: vars.REDIS_URL,
+    keyPrefix: vars.CACHE_KEY_PREFIX,
   };
 }
 
-function mysqlStore(env: Env, url: string): StoreConfig {
-  const poolSize = integer(env, 'DB_POOL_SIZE', 10, 1, 500);
-  return {
-    driver: 'mysql',
-    url,
-    poolSize,
-    poolMaxWaiting: integer(
-      env,
-      'DB_POOL_MAX_WAITING',
-      poolSize * WAITERS_PER_CONNECTION,
-      1,
-      1_000_000,
-    ),
-  };
-}
-
-function httpLimits(env: Env): HttpLimitsConfig {
-  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
-  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+function httpLimits(vars: ServiceVariables, problems: ConfigProblem[]): HttpLimitsConfig {
+  const { HEADERS_TIMEOUT_MS: headersTimeoutMs, REQUEST_TIMEOUT_MS: requestTimeoutMs } = vars;
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError(
-      'HEADERS_TIMEOUT_MS',
-      `must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
-    );
+    problems.push({
+      variable: 'HEADERS_TIMEOUT_MS',
+      problem: `must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`,
+    });
   }
   return {
     headersTimeoutMs,
     requestTimeoutMs,
-    maxRequestsInFlight: integer(
-      env,
-      'MAX_REQUESTS_IN_FLIGHT',
-      DEFAULT_IN_FLIGHT_LIMITS.requests,
-      1,
-      1_000_000,
-    ),
-    // At least one body of the largest size must fit, or such a body would never be read.
-    maxBodyBytesInFlight: integer(
-      env,
-      'MAX_BODY_BYTES_IN_FLIGHT',
-      DEFAULT_IN_FLIGHT_LIMITS.bodyBytes,
-      LARGEST_BODY_BYTES,
-      Number.MAX_SAFE_INTEGER,
-    ),
+    maxRequestsInFlight: vars.MAX_REQUESTS_IN_FLIGHT,
+    maxBodyBytesInFlight: vars.MAX_BODY_BYTES_IN_FLIGHT,
   };
 }
 
+/** Throws ConfigError naming every variable at fault: each bad value, then each bad combination. */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const) ?? 'all';
-  const databaseUrl = readUrl(env, 'DATABASE_URL', ['mysql:']);
-  const redisUrl = readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
-  const amqpUrl = readUrl(env, 'AMQP_URL', ['amqp:', 'amqps:']);
-  const ttlMs = integer(env, 'CACHE_TTL_MS', 1000, 1, 3_600_000);
+  const vars = parse(serviceVariables, env);
+  const problems: ConfigProblem[] = [];
+  const { ROLE: role, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl } = vars;
 
-  const store: StoreConfig = databaseUrl ? mysqlStore(env, databaseUrl) : { driver: 'memory' };
-  const keyPrefix = text(env, 'CACHE_KEY_PREFIX') ?? 'orders:';
+  const store: StoreConfig = databaseUrl
+    ? {
+        driver: 'mysql',
+        url: databaseUrl,
+        poolSize: vars.DB_POOL_SIZE,
+        poolMaxWaiting: vars.DB_POOL_MAX_WAITING ?? vars.DB_POOL_SIZE * WAITERS_PER_CONNECTION,
+      }
+    : { driver: 'memory' };
+  const ttlMs = vars.CACHE_TTL_MS;
   const cache: CacheConfig = redisUrl
-    ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix }
+    ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix: vars.CACHE_KEY_PREFIX }
     : { driver: 'memory', ttlMs };
-  const queue = queueConfig(env, redisUrl, amqpUrl);
-
+  const queue = queueConfig(vars, problems);
   if (role !== 'all' && store.driver === 'memory') {
-    throw new ConfigError(
-      'ROLE',
-      `=${role} needs DATABASE_URL: the API and worker share the database`,
-    );
+    problems.push({
+      variable: 'ROLE',
+      problem: `=${role} needs DATABASE_URL: the API and worker share the database`,
+    });
+  } else if (role !== 'all' && queue?.driver === 'memory') {
+    problems.push({
+      variable: 'ROLE',
+      problem: `=${role} needs QUEUE_DRIVER=bullmq or rabbitmq to reach the other role`,
+    });
   }
-  if (role !== 'all' && queue.driver === 'memory') {
-    throw new ConfigError(
-      'ROLE',
-      `=${role} needs QUEUE_DRIVER=bullmq or rabbitmq to reach the other role`,
-    );
-  }
+  const auth = authConfig(vars, store, problems);
+  const rateLimit = rateLimitConfig(vars, problems);
+  const http = httpLimits(vars, problems);
+  if (problems.length > 0 || queue === null) throw new ConfigError(problems);
 
   return {
-    port: integer(env, 'PORT', 8000, 0, 65535),
+    port: vars.PORT,
     role,
-    logLevel:
-      oneOf(env, 'LOG_LEVEL', [
-        'fatal',
-        'error',
-        'warn',
-        'info',
-        'debug',
-        'trace',
-        'silent',
-      ] as const) ?? 'info',
+    logLevel: vars.LOG_LEVEL,
     store,
     cache,
     queue,
     worker: {
-      concurrency: integer(env, 'WORKER_CONCURRENCY', 128, 1, 1024),
-      // One batch at a time, here and in the API: the work that arrives meanwhile makes the next
-      // batch larger, and every statement saved is CPU saved. Measured with npm run bench: 2 or 4
-      // batches in flight cost 10-20 % more CPU per order and answered no faster.
-      batching: { maxSize: integer(env, 'WORKER_BATCH_SIZE', 64, 1, 1000), maxInFlight: 1 },
-      retry: {
-        maxAttempts: integer(env, 'JOB_MAX_ATTEMPTS', 5, 1, 100),
-        backoffMs: integer(env, 'JOB_BACKOFF_MS', 200, 1, 600_000),
-      },
+      concurrency: vars.WORKER_CONCURRENCY,
+      batching: { maxSize: vars.WORKER_BATCH_SIZE, maxInFlight: 1 },
+      retry: { maxAttempts: vars.JOB_MAX_ATTEMPTS, backoffMs: vars.JOB_BACKOFF_MS },
       republish: {
-        intervalMs: integer(env, 'REPUBLISH_INTERVAL_MS', 2000, 100, 3_600_000),
-        stalledAfterMs: integer(env, 'REPUBLISH_AFTER_MS', 5000, 100, 86_400_000),
-        batchSize: integer(env, 'REPUBLISH_BATCH_SIZE', 1000, 1, 100_000),
+        intervalMs: vars.REPUBLISH_INTERVAL_MS,
+        stalledAfterMs: vars.REPUBLISH_AFTER_MS,
+        batchSize: vars.REPUBLISH_BATCH_SIZE,
       },
     },
-    auth: authConfig(env, role, store),
-    rateLimit: rateLimitConfig(env, redisUrl, keyPrefix),
-    apiBatching: { maxSize: integer(env, 'API_BATCH_SIZE', 100, 1, 1000), maxInFlight: 1 },
-    admission: {
-      // Minutes of the API's publishes with no worker taking any; see the README.
-      maxBacklog: integer(env, 'MAX_BACKLOG', 10_000, 0, 10_000_000),
-      sampleMs: integer(env, 'BACKLOG_SAMPLE_MS', 250, 1, 60_000),
-    },
-    httpLimits: httpLimits(env),
-    readinessTimeoutMs: integer(env, 'READINESS_TIMEOUT_MS', 1000, 10, 60_000),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 100, 600_000),
+    auth,
+    rateLimit,
+    apiBatching: { maxSize: vars.API_BATCH_SIZE, maxInFlight: 1 },
+    admission: { maxBacklog: vars.MAX_BACKLOG, sampleMs: vars.BACKLOG_SAMPLE_MS },
+    httpLimits: http,
+    readinessTimeoutMs: vars.READINESS_TIMEOUT_MS,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     embedded: store.driver === 'memory' && queue.driver === 'memory' && cache.driver === 'memory',
   };
+}
+
+/** A variable without which the entry point cannot run. */
+const required = <T>(schema: z.ZodType<T | undefined, string | undefined>, message: string) =>
+  schema.transform((value, ctx): T => {
+    if (value !== undefined) return value;
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
+
+const tokenVariables = z.object({
+  AUTH_JWT_SECRET: required(
+    secret,
+    `must be set, at least ${MIN_SECRET_LENGTH} characters: tokens are signed with it`,
+  ),
+  AUTH_JWT_ISSUER: text,
+  AUTH_JWT_AUDIENCE: text,
+});
+
+/** What `npm run token` reads of the environment: the secret it signs with, and iss and aud. */
+export function loadTokenEnvironment(env: Env = process.env): {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+} {
+  const vars = parse(tokenVariables, env);
+  return {
+    secret: vars.AUTH_JWT_SECRET,
+    issuer: vars.AUTH_JWT_ISSUER,
+    audience: vars.AUTH_JWT_AUDIENCE,
+  };
+}
+
+const auditVariables = z.object({
+  DATABASE_URL: required(url(['mysql:']), 'is required: the audit reads that database'),
+});
+
+/** What `npm run audit` reads of the environment: the database it checks. */
+export function loadAuditEnvironment(env: Env = process.env): { databaseUrl: string } {
+  return { databaseUrl: parse(auditVariables, env).DATABASE_URL };
 }

@@ -8,16 +8,21 @@ import { RandomIdGenerator } from '../adapters/system/random-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
 import type { AppConfig } from './config';
 import { Disposers } from './disposers';
-import { bindAuth } from './modules/auth-module';
+import { bindAuth, type CustomerTokenSigner } from './modules/auth-module';
 import { bindCache } from './modules/cache-module';
 import { bindQueue } from './modules/queue-module';
 import { bindRateLimiter } from './modules/rate-limit-module';
 import { bindStore } from './modules/store-module';
 import { bindUseCases } from './modules/use-cases-module';
+import type { WarmUp } from './warm-up';
 
 export interface Composition {
   container: Container;
   disposers: Disposers;
+  /** What is cold at start, warmed before the service says it is ready (see service.ts). */
+  warmUps: WarmUp[];
+  /** Signs the warm-up requests' tokens; null when the service holds no signing secret. */
+  customerToken: CustomerTokenSigner | null;
 }
 
 /**
@@ -28,16 +33,18 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
   const container = new Container({ defaultScope: 'Singleton' });
   const disposers = new Disposers();
   const checks: HealthCheck[] = [];
+  const warmUps: WarmUp[] = [];
+  let customerToken: CustomerTokenSigner | null;
   const clock = new SystemClock();
   try {
     container.bind(TOKENS.Clock).toConstantValue(clock);
     container.bind(TOKENS.IdGenerator).toConstantValue(new RandomIdGenerator());
     container.bind(TOKENS.Logger).toConstantValue(logger);
-    await bindStore(container, config.store, disposers, checks);
-    bindCache(container, config.cache, clock, logger, disposers, checks);
-    await bindQueue(container, config.queue, config.worker, logger, disposers, checks);
-    await bindAuth(container, config.auth, logger);
-    bindRateLimiter(container, config.rateLimit, logger, disposers);
+    await bindStore(container, config.store, disposers, checks, warmUps);
+    bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);
+    await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
+    customerToken = await bindAuth(container, config.auth, logger, warmUps);
+    bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);
     bindUseCases(container, config);
     // Disposed after HTTP and the worker stop, before the queue closes (see PublishAfterCommit).
@@ -46,5 +53,5 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     await disposers.disposeAll(logger);
     throw error;
   }
-  return { container, disposers };
+  return { container, disposers, warmUps, customerToken };
 }

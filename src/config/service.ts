@@ -27,6 +27,7 @@ import { UpdateProduct } from '../application/products/update-product';
 import { CheckReadiness } from '../application/system/check-readiness';
 import type { AppConfig } from './config';
 import { buildContainer, type Composition } from './container';
+import { rehearseOrderPath, warmUp, warmUpRequestPaths } from './warm-up';
 
 export interface RunningService {
   /** The HTTP port, when this process serves the API. */
@@ -104,23 +105,34 @@ export async function startWorkerRole(
   disposers.push('order worker', () => worker.stop());
 }
 
-/** Starts the role(s) the configuration names: the HTTP API, the order worker, or both. */
+/**
+ * Starts the role(s) the configuration names: the HTTP API, the order worker, or both. What is
+ * cold at start is warmed first (connections, the order path, then the request paths; see
+ * warm-up.ts), so that the service is at full speed from the moment it listens or consumes.
+ */
 export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
   const composition = await buildContainer(config, logger);
   const { disposers } = composition;
   try {
+    await warmUp(composition.warmUps, logger);
+    await rehearseOrderPath(composition, logger);
+    const { httpLimits } = config;
+    // One handler for the warm-up and the real server: the code it warms is the code that serves.
+    const handler =
+      config.role === 'worker'
+        ? null
+        : createApp(resolveHttpDependencies(composition), {
+            inFlight: {
+              requests: httpLimits.maxRequestsInFlight,
+              bodyBytes: httpLimits.maxBodyBytesInFlight,
+            },
+          }).callback();
+    if (handler) await warmUpRequestPaths(handler, composition, config, logger);
     if (config.role !== 'api') await startWorkerRole(composition, config, logger);
 
     let port: number | null = null;
-    if (config.role !== 'worker') {
-      const { httpLimits } = config;
-      const app = createApp(resolveHttpDependencies(composition), {
-        inFlight: {
-          requests: httpLimits.maxRequestsInFlight,
-          bodyBytes: httpLimits.maxBodyBytesInFlight,
-        },
-      });
-      const server = createServer(serverOptions(httpLimits), app.callback());
+    if (handler) {
+      const server = createServer(serverOptions(httpLimits), handler);
       answerUnparsableRequests(server);
       port = await listen(server, config.port);
       disposers.push('http server', () => closeServer(server));

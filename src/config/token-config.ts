@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../application/access/caller';
 import type { TokenRequest } from '../adapters/auth/jose/jose-token-issuer';
-import { ConfigError } from './config';
+import { ConfigError, loadTokenEnvironment } from './config';
 
 export const TOKEN_USAGE = `usage: AUTH_JWT_SECRET=… npm run token -- --role admin|customer --sub ID [--ttl 1h]
 
@@ -16,7 +16,7 @@ const TTL = /^\d+ ?(s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|week|weeks)$/;
 /** Throws ConfigError, naming the variable or option, for anything it cannot use. */
 export function loadTokenConfig(
   args: string[],
-  env: Record<string, string | undefined> = process.env,
+  env?: Record<string, string | undefined>,
 ): TokenConfig {
   let values: { role?: string; sub?: string; ttl?: string; help?: boolean };
   try {
@@ -42,22 +42,6 @@ export function loadTokenConfig(
   const ttl = values.ttl?.trim() ?? '1h';
   if (!TTL.test(ttl))
     throw new ConfigError('--ttl', `must look like 90s, 15m, 1h or 7d, got "${ttl}"`);
-  const secret = env.AUTH_JWT_SECRET?.trim();
-  if (!secret || secret.length < 32) {
-    throw new ConfigError(
-      'AUTH_JWT_SECRET',
-      'must be set, at least 32 characters: tokens are signed with it',
-    );
-  }
-  return {
-    help: false,
-    secret,
-    request: {
-      role: role as Role,
-      subject,
-      ttl,
-      issuer: env.AUTH_JWT_ISSUER?.trim() || undefined,
-      audience: env.AUTH_JWT_AUDIENCE?.trim() || undefined,
-    },
-  };
+  const { secret, issuer, audience } = loadTokenEnvironment(env);
+  return { help: false, secret, request: { role: role as Role, subject, ttl, issuer, audience } };
 }

@@ -1,7 +1,4 @@
-import {
-  auditDatabase,
-  type AuditReport,
-} from '../adapters/persistence/mysql/mysql-invariant-audit';
+import { auditDatabase, type AuditReport } from './mysql-invariant-audit';
 import { parseMysqlUrl } from '../adapters/persistence/mysql/mysql-connection';
 import { AUDIT_USAGE, loadAuditConfig } from '../config/audit-config';
 import { ConfigError } from '../config/config';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { auditDatabase } from '../../src/adapters/persistence/mysql/mysql-invariant-audit';
+import { auditDatabase } from '../../src/tools/mysql-invariant-audit';
 import { loadConfig } from '../../src/config/config';
 import { startService, type RunningService } from '../../src/config/service';
 import { eventually } from '../support/eventually';

@@ -319,4 +319,20 @@ describe('tokens of an identity provider (AUTH_JWKS_URL)', () => {
 
     expectProblem(response, 503, 'DEPENDENCY_UNAVAILABLE');
   });
+
+  it('fetches the key set when warmed, before any token, so that the first token waits for no fetch', async () => {
+    const provider = new IdentityProvider();
+    await provider.addKey('rsa-w', 'RS256');
+    try {
+      const verifier = new JoseTokenVerifier({ jwksUrl: await provider.url() });
+      await verifier.warm();
+      expect(provider.fetches).toBe(1);
+
+      const token = await provider.sign('rsa-w', claims());
+      expect(await verifier.verify(token)).toMatchObject({ sub: 'ops' });
+      expect(provider.fetches).toBe(1);
+    } finally {
+      await provider.close();
+    }
+  });
 });

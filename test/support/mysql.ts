@@ -22,7 +22,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const SERVICE_TABLES_CHILDREN_FIRST = [
+/** Every table the service stores rows in, children before their parents. */
+export const SERVICE_TABLES_CHILDREN_FIRST = [
   'inventory_ledger',
   'wallet_ledger',
   'order_items',

@@ -43,15 +43,17 @@ function toOrderJob(entry: unknown): OrderJob {
 }
 
 /**
- * A broker hands back whatever was stored, possibly by an older release, which stored one job
- * per message and no parties: only a payload whose every entry has a known kind and an order id
- * becomes jobs, anything else is refused whole before a handler sees it.
+ * A broker hands back whatever was stored: only a payload whose every entry has a known kind and
+ * an order id becomes jobs; anything else is refused whole before a handler sees it (and
+ * dead-lettered, its orders left to the re-publisher).
  */
 export function toOrderJobs(payload: unknown): OrderJob[] {
-  if (typeof payload === 'object' && payload !== null && 'jobs' in payload) {
-    const { jobs } = payload as { jobs: unknown };
-    if (Array.isArray(jobs) && jobs.length > 0) return jobs.map(toOrderJob);
+  const jobs =
+    typeof payload === 'object' && payload !== null && 'jobs' in payload
+      ? (payload as { jobs: unknown }).jobs
+      : undefined;
+  if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new Error('The message holds no order job');
   }
-  return [toOrderJob(payload)];
+  return jobs.map(toOrderJob);
 }

@@ -36,6 +36,12 @@ export function createFailFastRedisClient(
   return redis;
 }
 
+/** Resolves once the client is connected: until then its commands fail and its users fall back. */
+export function whenConnected(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => redis.once('ready', () => resolve()));
+}
+
 /**
  * Closes the client for good. QUIT needs a live connection (without the offline queue it is
  * rejected while Redis is down), so a client that is not connected drops its socket instead, which

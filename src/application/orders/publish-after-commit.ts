@@ -4,9 +4,8 @@ import type { OrderJob, OrderQueue } from '../ports/order-queue';
 
 /**
  * While this many jobs are committed but not yet confirmed by the broker, new work is refused
- * (see `checkRoom`): a broker that confirms slowly, or not at all, then has callers refused
- * instead of unconfirmed jobs piling up (which the queue's depth, read by back-pressure, does not
- * count yet). Half a second of work at 1,000 orders and 1,000 cancellations a second.
+ * (`checkRoom`): a broker that confirms slowly, or not at all, then has callers refused instead
+ * of unconfirmed jobs piling up where back-pressure, which reads the queue's depth, cannot see them.
  */
 export const MAX_JOBS_UNDER_WAY = 1_000;
 

@@ -15,7 +15,7 @@ export interface OrderParties {
 export interface OrderJob {
   kind: OrderJobKind;
   orderId: OrderId;
-  /** Known when the API publishes; absent in re-published work and in older releases' jobs. */
+  /** Known when the API publishes; absent in re-published work. */
   parties?: OrderParties;
 }
 

@@ -5,31 +5,45 @@ import { TOKENS } from '../../application/ports/tokens';
 import { signToken } from '../../adapters/auth/jose/jose-token-issuer';
 import { JoseTokenVerifier } from '../../adapters/auth/jose/jose-token-verifier';
 import type { AuthConfig } from '../config';
+import type { WarmUp } from '../warm-up';
 
 const EMBEDDED_ADMIN_TTL = '24h';
+
+/** Signs a token for a customer: what the warm-up's requests carry. */
+export type CustomerTokenSigner = (subject: string) => Promise<string>;
+
+/** Long enough for the warm-up, too short to matter should one leak. */
+const WARM_UP_TOKEN_TTL = '1m';
 
 /**
  * Binds the token verifier. In embedded mode with nothing configured it makes a secret that lives
  * as long as the process, and prints an admin token signed with it, so a first try needs no setup.
+ * Resolves with a signer of customer tokens when the service holds the secret; null otherwise.
  */
 export async function bindAuth(
   container: Container,
   config: AuthConfig | null,
   logger: Logger,
-): Promise<void> {
-  if (!config) return;
+  warmUps: WarmUp[],
+): Promise<CustomerTokenSigner | null> {
+  if (!config) return null;
   const checks = { issuer: config.issuer, audience: config.audience };
+  const signer =
+    (secret: string): CustomerTokenSigner =>
+    (subject) =>
+      signToken(secret, { role: 'customer', subject, ttl: WARM_UP_TOKEN_TTL, ...checks });
   switch (config.verify) {
     case 'secret':
       container
         .bind(TOKENS.TokenVerifier)
         .toConstantValue(new JoseTokenVerifier({ secret: config.secret, ...checks }));
-      return;
-    case 'jwks':
-      container
-        .bind(TOKENS.TokenVerifier)
-        .toConstantValue(new JoseTokenVerifier({ jwksUrl: config.url, ...checks }));
-      return;
+      return signer(config.secret);
+    case 'jwks': {
+      const verifier = new JoseTokenVerifier({ jwksUrl: config.url, ...checks });
+      container.bind(TOKENS.TokenVerifier).toConstantValue(verifier);
+      warmUps.push({ name: 'identity provider keys', run: () => verifier.warm() });
+      return null;
+    }
     case 'generated': {
       const secret = randomBytes(32).toString('base64url');
       container
@@ -47,7 +61,7 @@ export async function bindAuth(
           '(32+ characters) and run: npm run token -- --role customer --sub <customer id>',
         { adminToken },
       );
-      return;
+      return signer(secret);
     }
   }
 }

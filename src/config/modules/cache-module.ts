@@ -8,10 +8,12 @@ import { MemoryProductCache } from '../../adapters/cache/memory/memory-product-c
 import {
   closeFailFastRedisClient,
   createFailFastRedisClient,
+  whenConnected,
 } from '../../adapters/redis/fail-fast-redis-client';
 import { RedisProductCache } from '../../adapters/cache/redis/redis-product-cache';
 import type { CacheConfig } from '../config';
 import type { Disposers } from '../disposers';
+import type { WarmUp } from '../warm-up';
 
 export function bindCache(
   container: Container,
@@ -20,6 +22,7 @@ export function bindCache(
   logger: Logger,
   disposers: Disposers,
   checks: HealthCheck[],
+  warmUps: WarmUp[],
 ): void {
   let cache: ProductCache;
   switch (config.driver) {
@@ -37,6 +40,7 @@ export function bindCache(
         clock,
       );
       checks.push({ name: 'cache', check: () => redis.ping() });
+      warmUps.push({ name: 'cache connection', run: () => whenConnected(client) });
       cache = redis;
       break;
     }

@@ -15,6 +15,7 @@ import {
 } from '../../adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { QueueConfig, WorkerConfig } from '../config';
 import type { Disposers } from '../disposers';
+import type { WarmUp } from '../warm-up';
 
 export async function bindQueue(
   container: Container,
@@ -23,6 +24,7 @@ export async function bindQueue(
   logger: Logger,
   disposers: Disposers,
   checks: HealthCheck[],
+  warmUps: WarmUp[],
 ): Promise<void> {
   let queue: OrderQueue;
   switch (config.driver) {
@@ -38,6 +40,7 @@ export async function bindQueue(
         logger,
       });
       checks.push({ name: 'queue', check: () => bullmq.ping() });
+      warmUps.push({ name: 'queue connection', run: () => bullmq.warm() });
       queue = new CoalescingOrderQueue(bullmq, BULLMQ_PUBLISH_COALESCING);
       break;
     }

@@ -7,15 +7,18 @@ import { RedisRateLimiter } from '../../adapters/rate-limit/redis/redis-rate-lim
 import {
   closeFailFastRedisClient,
   createFailFastRedisClient,
+  whenConnected,
 } from '../../adapters/redis/fail-fast-redis-client';
 import type { RateLimitConfig } from '../config';
 import type { Disposers } from '../disposers';
+import type { WarmUp } from '../warm-up';
 
 export function bindRateLimiter(
   container: Container,
   config: RateLimitConfig,
   logger: Logger,
   disposers: Disposers,
+  warmUps: WarmUp[],
 ): void {
   const { redisUrl, ...options } = config;
   let limiter: RateLimiter;
@@ -29,6 +32,8 @@ export function bindRateLimiter(
       { autoPipelining: true },
     );
     disposers.push('redis rate limiter client', () => closeFailFastRedisClient(client));
+    // Until it is connected, each process counts on its own: limits are not yet shared.
+    warmUps.push({ name: 'rate limiter connection', run: () => whenConnected(client) });
     limiter = new RedisRateLimiter(client, options);
   }
   container.bind(TOKENS.RateLimiter).toConstantValue(limiter);

@@ -5,6 +5,7 @@ import { MemoryStore } from '../../adapters/persistence/memory/memory-store';
 import { MysqlStore } from '../../adapters/persistence/mysql/mysql-store';
 import type { StoreConfig } from '../config';
 import type { Disposers } from '../disposers';
+import type { WarmUp } from '../warm-up';
 
 /** Binds the repositories and the unit of work of the configured store. */
 export async function bindStore(
@@ -12,6 +13,7 @@ export async function bindStore(
   config: StoreConfig,
   disposers: Disposers,
   checks: HealthCheck[],
+  warmUps: WarmUp[],
 ): Promise<void> {
   let store: MemoryStore | MysqlStore;
   switch (config.driver) {
@@ -26,6 +28,7 @@ export async function bindStore(
       });
       disposers.push('mysql pool', () => mysql.close());
       checks.push({ name: 'database', check: () => mysql.ping() });
+      warmUps.push({ name: 'database connections', run: () => mysql.warm() });
       store = mysql;
       break;
     }

@@ -25,6 +25,7 @@ import { GetProduct } from '../../application/products/get-product';
 import { ListProducts } from '../../application/products/list-products';
 import { UpdateProduct } from '../../application/products/update-product';
 import { CheckReadiness } from '../../application/system/check-readiness';
+import { RehearseOrderProcessing } from '../../application/system/rehearse-order-processing';
 import type { AppConfig } from '../config';
 
 const T = TOKENS;
@@ -107,6 +108,12 @@ export function bindUseCases(container: Container, config: AppConfig): void {
       }),
     [T.OrderRepository, T.OrderQueue, T.Clock],
   );
+  bind(RehearseOrderProcessing, (...a) => new RehearseOrderProcessing(...a), [
+    T.UnitOfWork,
+    T.IdGenerator,
+    T.Clock,
+    T.Logger,
+  ]);
   container
     .bind(CheckReadiness)
     .toResolvedValue(

@@ -35,7 +35,3 @@ export interface Order {
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
-
-export function isTerminal(status: OrderStatus): boolean {
-  return status !== 'PENDING';
-}

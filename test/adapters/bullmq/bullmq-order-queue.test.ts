@@ -135,13 +135,17 @@ describe('BullmqOrderQueue', () => {
     await inspector.drain();
   });
 
-  it('handles a job stored by an older release, one job per BullMQ job', async () => {
-    const job = newJob();
+  it('dead-letters a job that holds no batch of jobs (one bare job), handles nothing of it and goes on', async () => {
+    const [bare, next] = [newJob(), newJob()];
     const handlers = new RecordingHandlers();
     const consumer = await queue.consume(handlers, { concurrency: 1 });
     try {
-      await inspector.add(job.kind, { kind: job.kind, orderId: job.orderId });
-      await eventually(() => expect(handlers.handled).toStrictEqual([job]));
+      await inspector.add(bare.kind, { kind: bare.kind, orderId: bare.orderId });
+      await eventually(async () => expect(await inspector.getJobCountByTypes('failed')).toBe(1));
+      await queue.publish([next]);
+      await eventually(() => expect(handlers.handled).toStrictEqual([next]));
+      expect(handlers.deliveries).toStrictEqual([next]);
+      expect(handlers.deadLetters).toStrictEqual([]);
     } finally {
       await consumer.stop();
     }

@@ -15,13 +15,22 @@ describe('order job payload', () => {
     expect(toOrderJobs(JSON.parse(JSON.stringify(toPayload(jobs))))).toStrictEqual(jobs);
   });
 
-  it("reads an older release's jobs, which have no parties", () => {
-    expect(toOrderJobs({ kind: 'CANCEL', orderId: 'order-3' })).toStrictEqual([
-      { kind: 'CANCEL', orderId: 'order-3' },
-    ]);
+  it('reads jobs without parties, as the re-publisher publishes them', () => {
     expect(toOrderJobs({ jobs: [{ kind: 'PLACE', orderId: 'order-4' }] })).toStrictEqual([
       { kind: 'PLACE', orderId: 'order-4' },
     ]);
+  });
+
+  it.each([
+    [
+      'one bare job (the format of before one message per publish)',
+      { kind: 'CANCEL', orderId: 'o' },
+    ],
+    ['an empty list of jobs', { jobs: [] }],
+    ['jobs that are not a list', { jobs: { kind: 'PLACE', orderId: 'o' } }],
+    ['nothing', null],
+  ])('refuses a message of %s', (_, payload) => {
+    expect(() => toOrderJobs(payload)).toThrow('The message holds no order job');
   });
 
   it.each([

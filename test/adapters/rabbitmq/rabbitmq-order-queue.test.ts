@@ -85,20 +85,26 @@ describe('RabbitmqOrderQueue', () => {
     await eventually(() => expect(handlers.handled).toStrictEqual([job]));
   });
 
-  it('handles a message stored by an older release, one job per message', async () => {
-    const job = newJob('CANCEL');
+  it('dead-letters a message that holds no batch of jobs (one bare job), handles nothing of it and goes on', async () => {
+    const [bare, next] = [newJob('CANCEL'), newJob()];
     const handlers = new RecordingHandlers();
     consumer = await queue.consume(handlers, { concurrency: 1 });
     const connection = await connect(rabbitmqUrl);
     try {
       const channel = await connection.createConfirmChannel();
-      channel.sendToQueue(queueName, Buffer.from(JSON.stringify(job)), { persistent: true });
+      channel.sendToQueue(queueName, Buffer.from(JSON.stringify(bare)), { persistent: true });
       await channel.waitForConfirms();
     } finally {
       await connection.close();
     }
 
-    await eventually(() => expect(handlers.handled).toStrictEqual([job]));
+    await eventually(async () =>
+      expect(await readyMessages(rabbitmqQueueNames(queueName).dead)).toBe(1),
+    );
+    await queue.publish([next]);
+    await eventually(() => expect(handlers.handled).toStrictEqual([next]));
+    expect(handlers.deliveries).toStrictEqual([next]);
+    expect(handlers.deadLetters).toStrictEqual([]);
   });
 
   it('moves a job that failed every attempt to the dead-letter queue', async () => {

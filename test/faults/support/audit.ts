@@ -1,5 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import { auditDatabase } from '../../../src/adapters/persistence/mysql/mysql-invariant-audit';
+import { auditDatabase } from '../../../src/tools/mysql-invariant-audit';
 
 /**
  * Runs the store's invariant audit and fails with every violation unless it is clean; returns

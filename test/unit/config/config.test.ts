@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config/config';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
@@ -173,6 +175,73 @@ describe('loadConfig', () => {
       anonymous: { perSecond: 10, burst: 20 },
       redisUrl: 'redis://h:6379',
       keyPrefix: 'shop:',
+    });
+  });
+
+  it('names every bad variable at once, each with its problem', () => {
+    const refusal = (() => {
+      try {
+        loadConfig({ PORT: 'eighty', WORKER_BATCH_SIZE: '0', ROLE: 'both' });
+      } catch (error) {
+        return error;
+      }
+      throw new Error('the configuration was accepted');
+    })();
+    expect(refusal).toBeInstanceOf(ConfigError);
+    expect((refusal as ConfigError).problems.map((problem) => problem.variable).sort()).toEqual([
+      'PORT',
+      'ROLE',
+      'WORKER_BATCH_SIZE',
+    ]);
+    expect((refusal as ConfigError).message).toContain(
+      'WORKER_BATCH_SIZE must be an integer from 1 to 1000, got "0"',
+    );
+  });
+
+  it('names a missing URL, not the role that would need it too', () => {
+    const env = {
+      ROLE: 'api',
+      DATABASE_URL: 'mysql://h/db',
+      QUEUE_DRIVER: 'bullmq',
+      AUTH_JWT_SECRET: SECRET,
+    };
+    expect(() => loadConfig(env)).toThrow(
+      new ConfigError('REDIS_URL', 'is required when QUEUE_DRIVER=bullmq'),
+    );
+  });
+
+  /** The variables of the README's configuration table, as `NAME` in its first column. */
+  function documentedVariables(): string[] {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('**Limits.**'));
+    return section
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([A-Z_]+)`/g)])
+      .map((match) => match[1] as string);
+  }
+
+  const FREE_TEXT = ['QUEUE_NAME', 'CACHE_KEY_PREFIX', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE'];
+
+  it('reads and checks every variable the README documents', () => {
+    const documented = documentedVariables();
+    expect(documented).toEqual(
+      expect.arrayContaining(['PORT', 'DB_POOL_MAX_WAITING', 'LOG_LEVEL']),
+    );
+    for (const variable of documented.filter((name) => !FREE_TEXT.includes(name))) {
+      expect(() => loadConfig({ [variable]: '#bad#' })).toThrow(variable);
+    }
+    const config = loadConfig({
+      REDIS_URL: 'redis://h:6379',
+      QUEUE_NAME: 'shop-orders',
+      CACHE_KEY_PREFIX: 'shop:',
+      AUTH_JWT_ISSUER: 'https://id.shop',
+      AUTH_JWT_AUDIENCE: 'orders',
+    });
+    expect(config).toMatchObject({
+      queue: { queueName: 'shop-orders' },
+      cache: { keyPrefix: 'shop:' },
+      auth: { issuer: 'https://id.shop', audience: 'orders' },
     });
   });
 });

@@ -20,7 +20,7 @@ function recordingLogger(): Logger & { infos: [string, LogFields?][] } {
 function bind(config: RateLimitConfig, logger: Logger = recordingLogger()) {
   const container = new Container({ defaultScope: 'Singleton' });
   const disposers = new Disposers();
-  bindRateLimiter(container, config, logger, disposers);
+  bindRateLimiter(container, config, logger, disposers, []);
   return { limiter: container.get<RateLimiter>(TOKENS.RateLimiter), disposers };
 }
 

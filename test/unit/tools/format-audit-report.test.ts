@@ -1,4 +1,4 @@
-import type { AuditReport } from '../../../src/adapters/persistence/mysql/mysql-invariant-audit';
+import type { AuditReport } from '../../../src/tools/mysql-invariant-audit';
 import { formatAuditReport } from '../../../src/tools/audit';
 
 const check = (name: string, checked: number, violations: string[]) => ({

@@ -52,7 +52,7 @@ const INVALID_TOKEN = [
  * seen (a rotation). Only those algorithms are accepted, and `exp` is required.
  */
 export class JoseTokenVerifier implements TokenVerifier {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly key: Uint8Array | ProviderKeys;
   private readonly options: JWTVerifyOptions;
 
   constructor(options: JoseVerifierOptions) {
@@ -78,9 +78,17 @@ export class JoseTokenVerifier implements TokenVerifier {
       throw new DependencyUnavailableError('identity provider');
     }
   }
+
+  /** Fetches the identity provider's keys, which the first token would otherwise wait for. */
+  async warm(): Promise<void> {
+    if (typeof this.key === 'function') await this.key.reload();
+  }
 }
 
 const isTokenError = (error: unknown) => INVALID_TOKEN.some((kind) => error instanceof kind);
+
+/** The provider's keys for jwtVerify, and a way to fetch them before any token asks. */
+type ProviderKeys = JWTVerifyGetKey & { reload(): Promise<void> };
 
 /**
  * The identity provider's keys. jose holds back a new fetch only after a successful one, so while
@@ -88,7 +96,7 @@ const isTokenError = (error: unknown) => INVALID_TOKEN.some((kind) => error inst
  * failure, tokens are checked against the keys last fetched (an unknown key is then an invalid
  * token), and only a service that never had any answers that the provider is unavailable.
  */
-function providerKeys(options: Extract<JoseVerifierOptions, { jwksUrl: string }>): JWTVerifyGetKey {
+function providerKeys(options: Extract<JoseVerifierOptions, { jwksUrl: string }>): ProviderKeys {
   const remote = createRemoteJWKSet(new URL(options.jwksUrl), {
     timeoutDuration: JWKS_TIMEOUT_MS,
     cacheMaxAge: options.jwksCacheMaxAgeMs,
@@ -96,7 +104,7 @@ function providerKeys(options: Extract<JoseVerifierOptions, { jwksUrl: string }>
   });
   const retryAfterFailureMs = options.jwksRetryAfterFailureMs ?? JWKS_RETRY_AFTER_FAILURE_MS;
   let failedAt = Number.NEGATIVE_INFINITY;
-  return async (header, token) => {
+  const keys: JWTVerifyGetKey = async (header, token) => {
     if (Date.now() - failedAt < retryAfterFailureMs) {
       const lastFetched = remote.jwks();
       if (!lastFetched) throw new DependencyUnavailableError('identity provider');
@@ -109,4 +117,5 @@ function providerKeys(options: Extract<JoseVerifierOptions, { jwksUrl: string }>
       throw error;
     }
   };
+  return Object.assign(keys, { reload: () => remote.reload() });
 }

@@ -1,12 +1,10 @@
 import { emptyTables, type MemoryTables } from './memory-tables';
 import { committedView } from './memory-view';
-import {
-  MemoryCustomerRepository,
-  MemoryInventoryLedger,
-  MemoryOrderRepository,
-  MemoryProductRepository,
-  MemoryWalletLedger,
-} from './memory-repositories';
+import { MemoryCustomerRepository } from './memory-customer-repository';
+import { MemoryInventoryLedger } from './memory-inventory-ledger';
+import { MemoryOrderRepository } from './memory-order-repository';
+import { MemoryProductRepository } from './memory-product-repository';
+import { MemoryWalletLedger } from './memory-wallet-ledger';
 import { MemoryUnitOfWork } from './memory-unit-of-work';
 
 /** The embedded store: every repository of it, outside and inside transactions. */

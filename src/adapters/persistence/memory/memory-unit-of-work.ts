@@ -2,13 +2,11 @@ import type { Transaction, UnitOfWork } from '../../../application/ports/unit-of
 import type { MemoryTables } from './memory-tables';
 import { StagedTables } from './memory-tables';
 import { stagedView } from './memory-view';
-import {
-  MemoryCustomerRepository,
-  MemoryInventoryLedger,
-  MemoryOrderRepository,
-  MemoryProductRepository,
-  MemoryWalletLedger,
-} from './memory-repositories';
+import { MemoryCustomerRepository } from './memory-customer-repository';
+import { MemoryInventoryLedger } from './memory-inventory-ledger';
+import { MemoryOrderRepository } from './memory-order-repository';
+import { MemoryProductRepository } from './memory-product-repository';
+import { MemoryWalletLedger } from './memory-wallet-ledger';
 
 /**
  * Transactions of the embedded store run one at a time (a lock over the whole store, the

@@ -7,7 +7,7 @@ import { MysqlOrderRepository } from './mysql-order-repository';
 import { MysqlProductRepository } from './mysql-product-repository';
 import { MysqlUnitOfWork } from './mysql-unit-of-work';
 import { MysqlWalletLedger } from './mysql-wallet-ledger';
-import { PoolQueryable } from './queryable';
+import { PoolQueryable, prepareSession } from './queryable';
 
 export interface MysqlStoreOptions {
   /** `mysql://user:pass@host:3306/db`; the database is created when missing. */
@@ -28,7 +28,10 @@ export class MysqlStore {
   readonly inventory: MysqlInventoryLedger;
   readonly unitOfWork: MysqlUnitOfWork;
 
-  private constructor(private readonly pool: Pool) {
+  private constructor(
+    private readonly pool: Pool,
+    private readonly poolSize: number,
+  ) {
     this.queryable = new PoolQueryable(pool);
     this.customers = new MysqlCustomerRepository(this.queryable);
     this.products = new MysqlProductRepository(this.queryable);
@@ -46,7 +49,25 @@ export class MysqlStore {
       await pool.end();
       throw error;
     });
-    return new MysqlStore(pool);
+    return new MysqlStore(pool, options.poolSize);
+  }
+
+  /**
+   * Opens every connection of the pool and prepares its session, which the pool would otherwise
+   * do for the first requests of a load, one handshake at a time, while they wait.
+   */
+  async warm(): Promise<void> {
+    const taken = await Promise.allSettled(
+      Array.from({ length: this.poolSize }, () => this.pool.getConnection()),
+    );
+    const connections = taken.flatMap((each) => (each.status === 'fulfilled' ? [each.value] : []));
+    try {
+      await Promise.all(connections.map((connection) => prepareSession(connection)));
+    } finally {
+      for (const connection of connections) connection.release();
+    }
+    const refused = taken.find((each) => each.status === 'rejected');
+    if (refused) throw refused.reason;
   }
 
   /** Resolves when the server answers; DependencyUnavailableError otherwise. */

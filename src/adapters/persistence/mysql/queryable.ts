@@ -145,7 +145,7 @@ class TransactionQueryable implements Queryable {
  */
 const readCommittedSessions = new WeakSet<object>();
 
-async function prepareSession(connection: PoolConnection): Promise<void> {
+export async function prepareSession(connection: PoolConnection): Promise<void> {
   if (readCommittedSessions.has(connection.connection)) return;
   await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   readCommittedSessions.add(connection.connection);

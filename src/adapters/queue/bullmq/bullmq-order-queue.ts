@@ -190,6 +190,11 @@ export class BullmqOrderQueue implements OrderQueue {
     return this.queue.getJobCountByTypes('waiting', 'delayed', 'prioritized');
   }
 
+  /** Resolves once the producer is connected: publishes fail at once until then. */
+  async warm(): Promise<void> {
+    await this.queue.waitUntilReady();
+  }
+
   /** For readiness: resolves when Redis answers. */
   async ping(): Promise<void> {
     await this.producer.ping();

@@ -5,8 +5,8 @@ import {
   type PoolConnection,
   type RowDataPacket,
 } from 'mysql2/promise';
-import { FAILURE_REASONS, ORDER_STATUSES } from '../../../domain/order/order';
-import { connectionOptions, parseMysqlUrl } from './mysql-connection';
+import { FAILURE_REASONS, ORDER_STATUSES } from '../domain/order/order';
+import { connectionOptions, parseMysqlUrl } from '../adapters/persistence/mysql/mysql-connection';
 
 /** One invariant of the store and what the audit found when it checked it. */
 export interface AuditCheck {

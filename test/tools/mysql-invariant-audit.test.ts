@@ -1,29 +1,29 @@
-import { ADMIN } from '../../support/tokens';
+import { ADMIN } from '../support/tokens';
 import { randomUUID } from 'node:crypto';
 import type { ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { migrateDatabase } from '../../../src/adapters/persistence/mysql/migrate';
-import { inventoryLedger } from '../../../src/adapters/persistence/mysql/migrations/0002-inventory-ledger';
+import { migrateDatabase } from '../../src/adapters/persistence/mysql/migrate';
+import { inventoryLedger } from '../../src/adapters/persistence/mysql/migrations/0002-inventory-ledger';
 import {
   auditDatabase,
   type AuditOptions,
   type AuditReport,
-} from '../../../src/adapters/persistence/mysql/mysql-invariant-audit';
+} from '../../src/tools/mysql-invariant-audit';
 import {
   createMysqlPool,
   parseMysqlUrl,
-} from '../../../src/adapters/persistence/mysql/mysql-connection';
-import { CreateCustomer } from '../../../src/application/customers/create-customer';
-import { DepositFunds } from '../../../src/application/customers/deposit-funds';
-import { FailDeadLetteredOrder } from '../../../src/application/orders/fail-dead-lettered-order';
-import { PlaceOrder } from '../../../src/application/orders/place-order';
-import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
-import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
-import { CreateProduct } from '../../../src/application/products/create-product';
-import { UpdateProduct } from '../../../src/application/products/update-product';
-import type { CustomerId, OrderId, ProductId } from '../../../src/domain/shared/ids';
-import { EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, main } from '../../../src/tools/audit';
-import { createTestDatabase, databaseUrl, type TestDatabase } from '../../support/mysql';
-import { useCaseHarness, type Harness } from '../../support/use-case-harness';
+} from '../../src/adapters/persistence/mysql/mysql-connection';
+import { CreateCustomer } from '../../src/application/customers/create-customer';
+import { DepositFunds } from '../../src/application/customers/deposit-funds';
+import { FailDeadLetteredOrder } from '../../src/application/orders/fail-dead-lettered-order';
+import { PlaceOrder } from '../../src/application/orders/place-order';
+import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
+import { RequestCancellation } from '../../src/application/orders/request-cancellation';
+import { CreateProduct } from '../../src/application/products/create-product';
+import { UpdateProduct } from '../../src/application/products/update-product';
+import type { CustomerId, OrderId, ProductId } from '../../src/domain/shared/ids';
+import { EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, main } from '../../src/tools/audit';
+import { createTestDatabase, databaseUrl, type TestDatabase } from '../support/mysql';
+import { useCaseHarness, type Harness } from '../support/use-case-harness';
 
 /** What the traffic left behind, by role. */
 interface Traffic {
