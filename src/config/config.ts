@@ -18,7 +18,7 @@ export type StoreConfig =
 
 export type CacheConfig =
   | { driver: 'memory'; ttlMs: number }
-  | { driver: 'redis'; url: string; ttlMs: number; keyPrefix: string };
+  | { driver: 'redis'; url: string; ttlMs: number; keyPrefix: string; localTtlMs: number };
 
 export type QueueConfig =
   | { driver: 'memory' }
@@ -198,6 +198,7 @@ const serviceVariables = z.object({
   REQUEST_TIMEOUT_MS: count(100, 3_600_000, 30_000),
   CACHE_TTL_MS: count(1, 3_600_000, 1000),
   CACHE_KEY_PREFIX: text.transform((prefix) => prefix ?? 'orders:'),
+  CACHE_LOCAL_TTL_MS: count(0, 3_600_000, 250),
   DB_POOL_SIZE: count(1, 500, 10),
   /** Default: WAITERS_PER_CONNECTION per connection of the pool. */
   DB_POOL_MAX_WAITING: integer(1, 1_000_000),
@@ -323,7 +324,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     : { driver: 'memory' };
   const ttlMs = vars.CACHE_TTL_MS;
   const cache: CacheConfig = redisUrl
-    ? { driver: 'redis', url: redisUrl, ttlMs, keyPrefix: vars.CACHE_KEY_PREFIX }
+    ? {
+        driver: 'redis',
+        url: redisUrl,
+        ttlMs,
+        keyPrefix: vars.CACHE_KEY_PREFIX,
+        localTtlMs: vars.CACHE_LOCAL_TTL_MS,
+      }
     : { driver: 'memory', ttlMs };
   const queue = queueConfig(vars, problems);
   if (role !== 'all' && store.driver === 'memory') {

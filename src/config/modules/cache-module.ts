@@ -11,9 +11,13 @@ import {
   whenConnected,
 } from '../../adapters/redis/fail-fast-redis-client';
 import { RedisProductCache } from '../../adapters/cache/redis/redis-product-cache';
+import { NearProductCache } from '../../adapters/cache/near/near-product-cache';
 import type { CacheConfig } from '../config';
 import type { Disposers } from '../disposers';
 import type { WarmUp } from '../warm-up';
+
+/** Products each process keeps a copy of: a few MB, and more than a shop's hot set. */
+const LOCAL_COPIES = 10_000;
 
 export function bindCache(
   container: Container,
@@ -41,7 +45,14 @@ export function bindCache(
       );
       checks.push({ name: 'cache', check: () => redis.ping() });
       warmUps.push({ name: 'cache connection', run: () => whenConnected(client) });
-      cache = redis;
+      cache =
+        config.localTtlMs > 0
+          ? new NearProductCache(
+              redis,
+              { holdMs: config.localTtlMs, maxEntries: LOCAL_COPIES },
+              clock,
+            )
+          : redis;
       break;
     }
   }
