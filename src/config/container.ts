@@ -43,7 +43,7 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     await bindStore(container, config.store, disposers, checks, warmUps);
     bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);
     await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
-    customerToken = await bindAuth(container, config.auth, logger, warmUps);
+    customerToken = await bindAuth(container, config.auth, clock, logger, warmUps);
     bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);
     bindUseCases(container, config);

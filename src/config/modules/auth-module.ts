@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Container } from 'inversify';
+import type { Clock } from '../../application/ports/clock';
 import type { Logger } from '../../application/ports/logger';
+import type { TokenVerifier } from '../../application/ports/token-verifier';
 import { TOKENS } from '../../application/ports/tokens';
 import { signToken } from '../../adapters/auth/jose/jose-token-issuer';
-import { JoseTokenVerifier } from '../../adapters/auth/jose/jose-token-verifier';
+import { CachedTokenVerifier } from '../../adapters/auth/cached/cached-token-verifier';
+import {
+  CLOCK_SKEW_SECONDS,
+  JoseTokenVerifier,
+} from '../../adapters/auth/jose/jose-token-verifier';
 import type { AuthConfig } from '../config';
 import type { WarmUp } from '../warm-up';
 
@@ -16,6 +22,16 @@ export type CustomerTokenSigner = (subject: string) => Promise<string>;
 const WARM_UP_TOKEN_TTL = '1m';
 
 /**
+ * A verified token is reused for at most a minute (a key withdrawn by the identity provider is
+ * refused within it), and at most this many are remembered: a few MB at most.
+ */
+const TOKEN_REUSE = {
+  maxReuseMs: 60_000,
+  maxTokens: 10_000,
+  expirySkewMs: CLOCK_SKEW_SECONDS * 1000,
+};
+
+/**
  * Binds the token verifier. In embedded mode with nothing configured it makes a secret that lives
  * as long as the process, and prints an admin token signed with it, so a first try needs no setup.
  * Resolves with a signer of customer tokens when the service holds the secret; null otherwise.
@@ -23,32 +39,33 @@ const WARM_UP_TOKEN_TTL = '1m';
 export async function bindAuth(
   container: Container,
   config: AuthConfig | null,
+  clock: Clock,
   logger: Logger,
   warmUps: WarmUp[],
 ): Promise<CustomerTokenSigner | null> {
   if (!config) return null;
   const checks = { issuer: config.issuer, audience: config.audience };
+  const bindVerifier = (verifier: TokenVerifier) =>
+    container
+      .bind(TOKENS.TokenVerifier)
+      .toConstantValue(new CachedTokenVerifier(verifier, TOKEN_REUSE, clock));
   const signer =
     (secret: string): CustomerTokenSigner =>
     (subject) =>
       signToken(secret, { role: 'customer', subject, ttl: WARM_UP_TOKEN_TTL, ...checks });
   switch (config.verify) {
     case 'secret':
-      container
-        .bind(TOKENS.TokenVerifier)
-        .toConstantValue(new JoseTokenVerifier({ secret: config.secret, ...checks }));
+      bindVerifier(new JoseTokenVerifier({ secret: config.secret, ...checks }));
       return signer(config.secret);
     case 'jwks': {
       const verifier = new JoseTokenVerifier({ jwksUrl: config.url, ...checks });
-      container.bind(TOKENS.TokenVerifier).toConstantValue(verifier);
+      bindVerifier(verifier);
       warmUps.push({ name: 'identity provider keys', run: () => verifier.warm() });
       return null;
     }
     case 'generated': {
       const secret = randomBytes(32).toString('base64url');
-      container
-        .bind(TOKENS.TokenVerifier)
-        .toConstantValue(new JoseTokenVerifier({ secret, ...checks }));
+      bindVerifier(new JoseTokenVerifier({ secret, ...checks }));
       const adminToken = await signToken(secret, {
         role: 'admin',
         subject: 'embedded-admin',

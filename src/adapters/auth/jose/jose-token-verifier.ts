@@ -29,7 +29,8 @@ export type JoseVerifierOptions = TokenChecks &
       }
   );
 
-const CLOCK_SKEW_SECONDS = 30;
+/** How far past `exp` (and before `nbf`) a token is still accepted: clocks disagree. */
+export const CLOCK_SKEW_SECONDS = 30;
 const JWKS_TIMEOUT_MS = 2000;
 const JWKS_RETRY_AFTER_FAILURE_MS = 5000;
 
