@@ -70,20 +70,12 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     .toResolvedValue(
       (
         uow: UnitOfWork,
-        orders: OrderRepository,
         publisher: PublishAfterCommit,
         admission: AdmissionControl,
         ids: IdGenerator,
         clock: Clock,
-      ) => new PlaceOrder(uow, orders, publisher, admission, ids, clock, config.apiBatching),
-      [
-        T.UnitOfWork,
-        T.OrderRepository,
-        PublishAfterCommit,
-        AdmissionControl,
-        T.IdGenerator,
-        T.Clock,
-      ],
+      ) => new PlaceOrder(uow, publisher, admission, ids, clock, config.apiBatching),
+      [T.UnitOfWork, PublishAfterCommit, AdmissionControl, T.IdGenerator, T.Clock],
     );
   bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
   container
