@@ -6,6 +6,7 @@ import { signToken } from '../../adapters/auth/jose/jose-token-issuer';
 import { JoseTokenVerifier } from '../../adapters/auth/jose/jose-token-verifier';
 import type { AuthConfig } from '../config';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 const EMBEDDED_ADMIN_TTL = '24h';
 
@@ -34,21 +35,21 @@ export async function bindAuth(
       signToken(secret, { role: 'customer', subject, ttl: WARM_UP_TOKEN_TTL, ...checks });
   switch (config.verify) {
     case 'secret':
-      container
-        .bind(TOKENS.TokenVerifier)
-        .toConstantValue(new JoseTokenVerifier({ secret: config.secret, ...checks }));
+      bindValue(
+        container,
+        TOKENS.TokenVerifier,
+        new JoseTokenVerifier({ secret: config.secret, ...checks }),
+      );
       return signer(config.secret);
     case 'jwks': {
       const verifier = new JoseTokenVerifier({ jwksUrl: config.url, ...checks });
-      container.bind(TOKENS.TokenVerifier).toConstantValue(verifier);
+      bindValue(container, TOKENS.TokenVerifier, verifier);
       warmUps.push({ name: 'identity provider keys', run: () => verifier.warm() });
       return null;
     }
     case 'generated': {
       const secret = randomBytes(32).toString('base64url');
-      container
-        .bind(TOKENS.TokenVerifier)
-        .toConstantValue(new JoseTokenVerifier({ secret, ...checks }));
+      bindValue(container, TOKENS.TokenVerifier, new JoseTokenVerifier({ secret, ...checks }));
       const adminToken = await signToken(secret, {
         role: 'admin',
         subject: 'embedded-admin',

@@ -14,6 +14,7 @@ import { RedisProductCache } from '../../adapters/cache/redis/redis-product-cach
 import type { CacheConfig } from '../config';
 import type { Disposers } from '../disposers';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 export function bindCache(
   container: Container,
@@ -45,5 +46,5 @@ export function bindCache(
       break;
     }
   }
-  container.bind(TOKENS.ProductCache).toConstantValue(cache);
+  bindValue(container, TOKENS.ProductCache, cache);
 }
