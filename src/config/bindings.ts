@@ -37,14 +37,14 @@ export function bindFactory<T, Args extends unknown[]>(
 /** Binds a class to an instance of itself, built from `dependencies`, one per constructor parameter. */
 export function bindClass<C extends Class>(
   container: Container,
-  useCase: C,
+  service: C,
   dependencies: Ids<ConstructorParameters<C>>,
 ): void {
   bindFactory(
     container,
-    useCase as Id<InstanceType<C>>,
+    service as Id<InstanceType<C>>,
     dependencies as readonly Id<unknown>[],
-    (...args) => new useCase(...(args as ConstructorParameters<C>)) as InstanceType<C>,
+    (...args) => new service(...(args as ConstructorParameters<C>)) as InstanceType<C>,
   );
 }
 
