@@ -18,6 +18,11 @@ const FRAMEWORKS = [
 ];
 const OUTER_LAYERS = ['**/adapters/**', '**/config/**'];
 
+const ONLY_CONFIG_READS_ENV = {
+  selector: "MemberExpression[object.name='process'][property.name='env']",
+  message: 'Only src/config/config.ts reads process.env.',
+};
+
 const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
@@ -47,13 +52,7 @@ module.exports = tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Only src/config/config.ts reads process.env.',
-        },
-      ],
+      'no-restricted-syntax': ['error', ONLY_CONFIG_READS_ENV],
     },
   },
   // The dependency rule: domain imports nothing, application imports only the domain.
@@ -74,6 +73,22 @@ module.exports = tseslint.config(
   {
     files: ['src/adapters/**/*.ts'],
     rules: restrict(['**/config/**', 'inversify'], 'Adapters never see the composition root.'),
+  },
+  // Inversify's own binding calls take any identifier and any list of tokens: bindings.ts checks them.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/config/bindings.ts', 'src/config/config.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ONLY_CONFIG_READS_ENV,
+        {
+          selector:
+            'CallExpression[callee.property.name=/^to(ResolvedValue|ConstantValue|DynamicValue)$/]',
+          message: 'Bind through src/config/bindings.ts, whose identifiers the compiler checks.',
+        },
+      ],
+    },
   },
   {
     files: [

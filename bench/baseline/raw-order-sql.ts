@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import { migrateDatabase } from '../../src/adapters/persistence/mysql/migrate';
 import { parseMysqlUrl } from '../../src/adapters/persistence/mysql/mysql-connection';
+import { valueById } from '../../src/adapters/persistence/mysql/value-by-id';
 import { loadConfig } from '../../src/config/config';
 import type { RawSqlResult } from '../report/results';
 import { mapLimit, OrderMix, throughputCatalog } from '../scenarios/workload';
@@ -14,9 +15,8 @@ import { databaseUrl, dropDatabase, type Servers } from '../service/environment'
  * takes the orders in batches of the worker's batch size, with as many batches in flight as the
  * worker's batcher allows, one statement per round trip as the service's transaction queryable
  * sends them (START TRANSACTION, the order, product and customer locks, the writes, COMMIT): no
- * queue, no framework, no cache invalidation. Keep these in step with
- * src/adapters/persistence/mysql/*, src/application/orders/process-order-jobs.ts,
- * src/application/orders/locked-order-rows.ts and the worker's batching in src/config/config.ts.
+ * queue, no framework, no cache invalidation. test/bench/raw-order-sql.test.ts fails when these
+ * statements differ from the worker's for the same batch.
  */
 
 /** As the worker runs them: the service's default, read from its own configuration. */
@@ -112,49 +112,49 @@ function decide(
     : { outcome: 'COMPLETED', total };
 }
 
-/**
- * `UPDATE <table> SET <column> = CASE id ... END, updated_at = ?` (updateStocks, updateMany: a
- * value shared by every row is one placeholder).
- */
-function updateByCase(
+/** `UPDATE <table> SET <column> = <valueById>, updated_at = ?` (updateStocks, updateMany). */
+function updateById(
   table: 'products' | 'customers',
   column: 'stock' | 'balance',
   values: ReadonlyMap<string, number>,
   now: Date,
 ): Statement[] {
   if (values.size === 0) return [];
-  const cases = [...values.keys()].map(() => 'WHEN ? THEN ?').join(' ');
+  const assignment = valueById('id', [...values]);
   return [
     {
-      sql: `UPDATE ${table} SET ${column} = CASE id ${cases} END, updated_at = ? WHERE id IN (?)`,
-      values: [...[...values].flat(), now, [...values.keys()]],
+      sql: `UPDATE ${table} SET ${column} = ${assignment.sql}, updated_at = ? WHERE id IN (?)`,
+      values: [...assignment.values, now, [...values.keys()]],
     },
   ];
 }
 
-/** MysqlOrderRepository.updateMany: the orders, then their items' unit prices. */
-function updateOrders(orders: readonly LockedOrder[], now: Date): Statement[] {
-  const byId = 'CASE id ' + orders.map(() => 'WHEN ? THEN ?').join(' ') + ' END';
+/**
+ * MysqlOrderRepository.updateMany: the orders, then the unit prices of the items of the orders
+ * that completed (the only ones whose prices changed since they were locked).
+ */
+function updateOrders(orders: readonly LockedOrder[], completed: ReadonlySet<string>, now: Date) {
   const column = (value: (order: LockedOrder) => unknown) =>
-    orders.flatMap((order) => [order.id, value(order)]);
-  const ids = orders.map((order) => order.id);
-  const items = orders.flatMap((order) =>
+    valueById(
+      'id',
+      orders.map((order) => [order.id, value(order)]),
+    );
+  const assignments = [
+    ['status', column((order) => order.status)],
+    ['total', column((order) => order.total)],
+    ['failure_reason', column((order) => order.failureReason)],
+    ['cancel_requested_at', column(() => null)],
+    ['updated_at', column(() => now)],
+  ] as const;
+  const priced = orders.filter((order) => completed.has(order.id));
+  const items = priced.flatMap((order) =>
     order.lines.map((line) => [order.id, line.productId, line.unitPrice]),
   );
   return [
     {
-      sql: `UPDATE orders
-            SET status = ${byId}, total = ${byId}, failure_reason = ${byId},
-                cancel_requested_at = ?, updated_at = ?
+      sql: `UPDATE orders SET ${assignments.map(([name, { sql }]) => `${name} = ${sql}`).join(', ')}
             WHERE id IN (?)`,
-      values: [
-        ...column((order) => order.status),
-        ...column((order) => order.total),
-        ...column((order) => order.failureReason),
-        null,
-        now,
-        ids,
-      ],
+      values: [...assignments.flatMap(([, { values }]) => values), orders.map((order) => order.id)],
     },
     ...(items.length > 0
       ? [
@@ -163,7 +163,7 @@ function updateOrders(orders: readonly LockedOrder[], now: Date): Statement[] {
                   SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
                                    ELSE unit_price END
                   WHERE order_id IN (?)`,
-            values: [...items.flat(), ids],
+            values: [...items.flat(), priced.map((order) => order.id)],
           },
         ]
       : []),
@@ -181,7 +181,7 @@ async function send(connection: PoolConnection, statements: Statement[]): Promis
 }
 
 /** An order as its job names it: with its customer and products. */
-interface SeededOrder {
+export interface SeededOrder {
   id: string;
   customerId: string;
   productIds: string[];
@@ -193,7 +193,7 @@ interface SeededOrder {
  * in the batch's order on the rows as the orders before it left them, then a few writes for them
  * all.
  */
-async function processBatch(pool: Pool, batch: readonly SeededOrder[]): Promise<string[]> {
+export async function processBatch(pool: Pool, batch: readonly SeededOrder[]): Promise<string[]> {
   const ids = batch.map((order) => order.id);
   const connection = await pool.getConnection();
   try {
@@ -251,12 +251,13 @@ async function processBatch(pool: Pool, batch: readonly SeededOrder[]): Promise<
     });
 
     await send(connection, [
-      ...updateByCase('products', 'stock', stocks, now),
-      ...updateByCase('customers', 'balance', changedBalances, now),
+      ...updateById('products', 'stock', stocks, now),
+      ...updateById('customers', 'balance', changedBalances, now),
       ...(debits.length > 0 ? [{ sql: APPEND_LEDGER, values: [debits] }] : []),
       ...(movements.length > 0 ? [{ sql: APPEND_MOVEMENTS, values: [movements] }] : []),
       ...updateOrders(
         ids.map((id) => orders.get(id) as LockedOrder),
+        new Set(debits.map(([, orderId]) => orderId as string)),
         now,
       ),
       { sql: 'COMMIT', values: [] },

@@ -35,7 +35,10 @@ export class OverloadedError extends DomainError {
   }
 }
 
-/** Thrown by an order store when (customer, idempotency key) is already taken. Never shown. */
+/**
+ * Thrown by an order store when another transaction took an order's (customer, idempotency key)
+ * between its check and its insert. Never shown.
+ */
 export class IdempotencyKeyTakenError extends Error {
   constructor() {
     super('An order with this idempotency key already exists');

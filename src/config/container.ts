@@ -15,6 +15,7 @@ import { bindRateLimiter } from './modules/rate-limit-module';
 import { bindStore } from './modules/store-module';
 import { bindUseCases } from './modules/use-cases-module';
 import type { WarmUp } from './warm-up';
+import { bindValue } from './bindings';
 
 export interface Composition {
   container: Container;
@@ -37,15 +38,15 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
   let customerToken: CustomerTokenSigner | null;
   const clock = new SystemClock();
   try {
-    container.bind(TOKENS.Clock).toConstantValue(clock);
-    container.bind(TOKENS.IdGenerator).toConstantValue(new RandomIdGenerator());
-    container.bind(TOKENS.Logger).toConstantValue(logger);
+    bindValue(container, TOKENS.Clock, clock);
+    bindValue(container, TOKENS.IdGenerator, new RandomIdGenerator());
+    bindValue(container, TOKENS.Logger, logger);
     await bindStore(container, config.store, disposers, checks, warmUps);
     bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);
     await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
     customerToken = await bindAuth(container, config.auth, clock, logger, warmUps);
     bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
-    container.bind(TOKENS.HealthChecks).toConstantValue(checks);
+    bindValue(container, TOKENS.HealthChecks, checks);
     bindUseCases(container, config);
     // Disposed after HTTP and the worker stop, before the queue closes (see PublishAfterCommit).
     disposers.push('publishes after commit', () => container.get(PublishAfterCommit).settled());

@@ -18,7 +18,6 @@ import { ProcessOrderJobs } from '../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../application/orders/request-cancellation';
 import type { Logger } from '../application/ports/logger';
-import type { OrderQueue } from '../application/ports/order-queue';
 import { TOKENS } from '../application/ports/tokens';
 import { CreateProduct } from '../application/products/create-product';
 import { GetProduct } from '../application/products/get-product';
@@ -28,6 +27,7 @@ import { CheckReadiness } from '../application/system/check-readiness';
 import type { AppConfig } from './config';
 import { buildContainer, type Composition } from './container';
 import { rehearseOrderPath, warmUp, warmUpRequestPaths } from './warm-up';
+import { resolve } from './bindings';
 
 export interface RunningService {
   /** The HTTP port, when this process serves the API. */
@@ -52,7 +52,7 @@ export function resolveHttpDependencies({ container }: Composition): HttpDepende
     getOrder: container.get(GetOrder),
     requestCancellation: container.get(RequestCancellation),
     checkReadiness: container.get(CheckReadiness),
-    logger: container.get<Logger>(TOKENS.Logger),
+    logger: resolve(container, TOKENS.Logger),
   };
 }
 
@@ -90,7 +90,7 @@ export async function startWorkerRole(
   const { container, disposers } = composition;
   const worker = await startOrderWorker(
     {
-      queue: container.get<OrderQueue>(TOKENS.OrderQueue),
+      queue: resolve(container, TOKENS.OrderQueue),
       processOrderJobs: container.get(ProcessOrderJobs),
       failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
       republishStalledWork: container.get(RepublishStalledWork),

@@ -2,12 +2,12 @@ import type { RequestListener } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { serverOptions } from '../adapters/http/koa/server-options';
 import { sendWarmUpRequests } from '../adapters/http/koa/warm-up-requests';
-import type { IdGenerator } from '../application/ports/id-generator';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
 import { RehearseOrderProcessing } from '../application/system/rehearse-order-processing';
 import type { AppConfig } from './config';
 import type { Composition } from './container';
+import { resolve } from './bindings';
 
 /**
  * Something cold at start (a connection not yet opened, code not yet run) that is made ready
@@ -100,7 +100,7 @@ export async function warmUpRequestPaths(
   config: AppConfig,
   logger: Logger,
 ): Promise<void> {
-  const ids = composition.container.get<IdGenerator>(TOKENS.IdGenerator);
+  const ids = resolve(composition.container, TOKENS.IdGenerator);
   const started = performance.now();
   try {
     const answers = await sendWarmUpRequests(handler, serverOptions(config.httpLimits), {

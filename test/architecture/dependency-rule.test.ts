@@ -44,6 +44,15 @@ describe('the dependency rule', () => {
     expect(await ruleIds(read, 'src/config/config.ts')).not.toContain('no-restricted-syntax');
   });
 
+  it("refuses inversify's unchecked binding calls outside src/config/bindings.ts", async () => {
+    const bind = [
+      "import type { Container } from 'inversify';",
+      "export const bindClock = (c: Container) => c.bind(Symbol.for('Clock')).toConstantValue(1);",
+    ].join('\n');
+    expect(await ruleIds(bind, 'src/config/modules/x.ts')).toContain('no-restricted-syntax');
+    expect(await ruleIds(bind, 'src/config/bindings.ts')).not.toContain('no-restricted-syntax');
+  });
+
   it('holds for every source file of the project', async () => {
     const files = sourceFiles(join(root, 'src'));
     const results = await eslint.lintFiles(files);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyKeyTakenError } from '../../src/application/errors';
+import type { InsertRefusal } from '../../src/application/ports/order-repository';
 import type { Customer } from '../../src/domain/customer/customer';
 import { UnknownCustomerError } from '../../src/domain/customer/customer.errors';
 import type { Order } from '../../src/domain/order/order';
 import type { Product } from '../../src/domain/product/product';
 import { UnknownProductError } from '../../src/domain/product/product.errors';
+import { DomainError } from '../../src/domain/shared/domain-error';
 import { customerId, orderId, productId } from '../../src/domain/shared/ids';
 import {
   anOrder,
@@ -33,6 +35,10 @@ async function aWorld(store: StoreUnderTest): Promise<World> {
 }
 
 const FINGERPRINT = 'a'.repeat(64);
+
+/** The details of a refusal that is an error (a taken key has none). */
+const detailsOf = (refusal: InsertRefusal | null | undefined) =>
+  refusal instanceof DomainError ? refusal.details : undefined;
 
 export function orderRepositoryContract(makeStore: MakeStore): void {
   describe('OrderRepository contract', () => {
@@ -112,14 +118,14 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
       expect(await store().orders.findByIdempotencyKey(world.customer.id, `${key}-x`)).toBeNull();
     });
 
-    it('refuses a second order with the same key for the same customer, and keeps the first', async () => {
+    it('reports a second order with the same key for the same customer as taken by the first, and keeps the first', async () => {
       const key = `key-${randomUUID()}`;
-      const [first] = await insertOrders([pendingOrder({ idempotencyKey: key })]);
+      const [first] = await insertOrders([
+        pendingOrder({ idempotencyKey: key, requestFingerprint: FINGERPRINT }),
+      ]);
       const second = pendingOrder({ idempotencyKey: key });
 
-      await expect(store().orders.insertMany([second])).rejects.toBeInstanceOf(
-        IdempotencyKeyTakenError,
-      );
+      expect(await store().orders.insertMany([second])).toStrictEqual([{ takenBy: first }]);
 
       expect(await store().orders.findById(second.id)).toBeNull();
       expect((await store().orders.findByIdempotencyKey(world.customer.id, key))?.id).toBe(
@@ -144,7 +150,7 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
       );
     });
 
-    it('lets exactly one of two concurrent orders with the same key win', async () => {
+    it('lets exactly one of two concurrent orders with the same key win; the other learns it, now or on its next call', async () => {
       const key = `key-${randomUUID()}`;
       const contenders = [
         pendingOrder({ idempotencyKey: key }),
@@ -155,11 +161,21 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
         contenders.map((order) => store().unitOfWork.run((tx) => tx.orders.insertMany([order]))),
       );
 
-      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toEqual([
-        { status: 'fulfilled', value: [null] },
-      ]);
-      const [rejected] = outcomes.filter((outcome) => outcome.status === 'rejected');
-      expect(rejected?.reason).toBeInstanceOf(IdempotencyKeyTakenError);
+      const winner = await store().orders.findByIdempotencyKey(world.customer.id, key);
+      const won = contenders.findIndex((order) => order.id === winner?.id);
+      expect(outcomes[won]).toEqual({ status: 'fulfilled', value: [null] });
+      const lost = 1 - won;
+      const loser = outcomes[lost];
+      if (loser?.status === 'rejected') {
+        // The loser checked the key before the winner committed; its next call sees the winner.
+        expect(loser.reason).toBeInstanceOf(IdempotencyKeyTakenError);
+        expect(await store().orders.insertMany([contenders[lost]!])).toStrictEqual([
+          { takenBy: winner },
+        ]);
+      } else {
+        expect(loser).toStrictEqual({ status: 'fulfilled', value: [{ takenBy: winner }] });
+      }
+      expect(await store().orders.findById(contenders[lost]!.id)).toBeNull();
     });
 
     it('refuses an order for a customer or product it does not hold, and stores nothing', async () => {
@@ -175,12 +191,12 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
 
       const [customerError] = await store().orders.insertMany([unknownCustomer]);
       expect(customerError).toBeInstanceOf(UnknownCustomerError);
-      expect(customerError?.details).toEqual([
+      expect(detailsOf(customerError)).toEqual([
         { path: 'customerId', message: 'names no existing customer' },
       ]);
       const [productError] = await store().orders.insertMany([unknownProduct]);
       expect(productError).toBeInstanceOf(UnknownProductError);
-      expect(productError?.details).toEqual([
+      expect(detailsOf(productError)).toEqual([
         { path: 'items.0.productId', message: 'names no existing product' },
         { path: 'items.2.productId', message: 'names no existing product' },
       ]);
@@ -393,11 +409,11 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
         expect(outcomes).toHaveLength(4);
         expect(outcomes[0]).toBeNull();
         expect(outcomes[1]).toBeInstanceOf(UnknownProductError);
-        expect(outcomes[1]?.details).toEqual([
+        expect(detailsOf(outcomes[1])).toEqual([
           { path: 'items.1.productId', message: 'names no existing product' },
         ]);
         expect(outcomes[2]).toBeInstanceOf(UnknownCustomerError);
-        expect(outcomes[2]?.details).toEqual([
+        expect(detailsOf(outcomes[2])).toEqual([
           { path: 'customerId', message: 'names no existing customer' },
         ]);
         expect(outcomes[3]).toBeNull();
@@ -408,37 +424,81 @@ export function orderRepositoryContract(makeStore: MakeStore): void {
         expect(await store().orders.findById(unknownCustomer.id)).toBeNull();
       });
 
-      it('stores none of the list when one of its keys is already taken', async () => {
+      it('reports an order whose key is already taken, and stores the rest of the list', async () => {
         const key = `key-${randomUUID()}`;
         const [first] = await insertOrders([pendingOrder({ idempotencyKey: key })]);
         const fresh = pendingOrder();
         const again = pendingOrder({ idempotencyKey: key });
+        const keyed = pendingOrder({ idempotencyKey: `key-${randomUUID()}` });
 
-        await expect(store().orders.insertMany([fresh, again])).rejects.toBeInstanceOf(
-          IdempotencyKeyTakenError,
-        );
+        expect(await store().orders.insertMany([fresh, again, keyed])).toStrictEqual([
+          null,
+          { takenBy: first },
+          null,
+        ]);
 
-        expect(await store().orders.findById(fresh.id)).toBeNull();
+        expect(await store().orders.findById(fresh.id)).toStrictEqual(fresh);
+        expect(await store().orders.findById(keyed.id)).toStrictEqual(keyed);
         expect(await store().orders.findById(again.id)).toBeNull();
         expect((await store().orders.findByIdempotencyKey(world.customer.id, key))?.id).toBe(
           first!.id,
         );
       });
 
-      it('stores none of the list when two of its orders share a customer and key', async () => {
+      it('stores the first of two orders of the list that share a customer and key, and reports the second as taken by it', async () => {
         const key = `key-${randomUUID()}`;
-        const list = [
+        const [plain, first, second] = [
           pendingOrder(),
-          pendingOrder({ idempotencyKey: key }),
+          pendingOrder({ idempotencyKey: key, requestFingerprint: FINGERPRINT }),
           pendingOrder({ idempotencyKey: key }),
         ];
+        const otherCustomers = anOrder(world.other.id, [lineOf(world.products[1]!.id)], {
+          idempotencyKey: key,
+        });
 
-        await expect(store().orders.insertMany(list)).rejects.toBeInstanceOf(
-          IdempotencyKeyTakenError,
+        expect(
+          await store().unitOfWork.run((tx) =>
+            tx.orders.insertMany([plain!, first!, second!, otherCustomers]),
+          ),
+        ).toStrictEqual([null, null, { takenBy: first }, null]);
+
+        for (const order of [plain!, first!, otherCustomers]) {
+          expect(await store().orders.findById(order.id)).toStrictEqual(order);
+        }
+        expect(await store().orders.findById(second!.id)).toBeNull();
+        expect(await store().orders.findByIdempotencyKey(world.customer.id, key)).toStrictEqual(
+          first,
         );
+      });
 
-        for (const order of list) expect(await store().orders.findById(order.id)).toBeNull();
-        expect(await store().orders.findByIdempotencyKey(world.customer.id, key)).toBeNull();
+      it('reports a taken key before an unknown product or customer', async () => {
+        const key = `key-${randomUUID()}`;
+        const [first] = await insertOrders([pendingOrder({ idempotencyKey: key })]);
+        const unknownProduct = pendingOrder({
+          idempotencyKey: key,
+          items: [lineOf(productId(randomUUID()))],
+        });
+
+        expect(await store().orders.insertMany([unknownProduct])).toStrictEqual([
+          { takenBy: first },
+        ]);
+      });
+
+      it('lets an order refused for an unknown product leave its key free for the next', async () => {
+        const key = `key-${randomUUID()}`;
+        const refused = pendingOrder({
+          idempotencyKey: key,
+          items: [lineOf(productId(randomUUID()))],
+        });
+        const next = pendingOrder({ idempotencyKey: key });
+
+        const outcomes = await store().orders.insertMany([refused, next]);
+
+        expect(outcomes[0]).toBeInstanceOf(UnknownProductError);
+        expect(outcomes[1]).toBeNull();
+        expect(await store().orders.findByIdempotencyKey(world.customer.id, key)).toStrictEqual(
+          next,
+        );
       });
 
       it('answers an empty list with an empty list, inside and outside a transaction', async () => {

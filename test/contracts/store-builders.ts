@@ -94,7 +94,9 @@ export async function insertOrders(
   orders: Order[],
 ): Promise<Order[]> {
   const refused = await store.orders.insertMany(orders);
-  const reasons = refused.flatMap((error, index) => (error ? [`${index}: ${error.message}`] : []));
+  const reasons = refused.flatMap((refusal, index) =>
+    refusal === null ? [] : [`${index}: ${'takenBy' in refusal ? 'key taken' : refusal.message}`],
+  );
   if (reasons.length > 0) throw new Error(`The store refused orders ${reasons.join('; ')}`);
   return orders;
 }

@@ -1,14 +1,14 @@
 import type { Order } from '../../domain/order/order';
 import { IdempotencyKeyReusedError } from '../../domain/order/order.errors';
 import { placeOrder, type OrderLine } from '../../domain/order/place-order';
-import { ValidationError } from '../../domain/shared/domain-error';
+import { DomainError, ValidationError } from '../../domain/shared/domain-error';
 import { orderId, type CustomerId } from '../../domain/shared/ids';
 import { authorise, ForbiddenError, reaches } from '../access/access-policy';
 import type { Caller } from '../access/caller';
 import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
-import type { OrderRepository } from '../ports/order-repository';
+import type { InsertRefusal } from '../ports/order-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import type { AdmissionControl } from './admission-control';
@@ -23,11 +23,6 @@ export interface PlaceOrderInput {
   idempotencyKey: string | null;
 }
 
-/** The input once the caller's customer is settled. */
-interface OrderRequest extends PlaceOrderInput {
-  customerId: CustomerId;
-}
-
 export interface PlaceOrderResult {
   order: Order;
   /** True when an earlier request with the same idempotency key created the order. */
@@ -38,22 +33,16 @@ export interface PlaceOrderResult {
  * Accepts an order without waiting for stock or wallet checks: store it PENDING, then publish.
  * Once stored it is never lost: the answer does not wait for the publish, and a failed one is
  * covered by the re-publisher (see PublishAfterCommit). Too much work waiting for the broker or
- * the workers refuses an order before it is stored. The store checks customers and products
- * as it inserts, so accepting costs no read of its own. Orders placed at the same time are stored
- * in one transaction and published together (see Batcher).
+ * the workers refuses an order before it is stored. The store checks idempotency keys, customers
+ * and products as it inserts, so accepting costs no read of its own, and a retried request is
+ * answered from what the store reports. Orders placed at the same time are stored in one
+ * transaction and published together (see Batcher).
  */
 export class PlaceOrder {
-  private readonly intake: Batcher<Order, void>;
-  /**
-   * The last call under way in this process for each (customer, idempotency key). A client's
-   * retry then waits for its first attempt and replays it, instead of meeting it in one batch,
-   * where the duplicate key would refuse the whole batch and send each order in it alone.
-   */
-  private readonly lastCallByKey = new Map<string, Promise<PlaceOrderResult>>();
+  private readonly intake: Batcher<Order, PlaceOrderResult>;
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly orders: OrderRepository,
     private readonly publisher: PublishAfterCommit,
     private readonly admission: AdmissionControl,
     private readonly ids: IdGenerator,
@@ -65,70 +54,56 @@ export class PlaceOrder {
 
   async execute(caller: Caller, request: PlaceOrderInput): Promise<PlaceOrderResult> {
     authorise(caller, 'placeOrder');
-    const input = { ...request, customerId: orderingCustomer(caller, request.customerId) };
-    if (!input.idempotencyKey) return this.place(input);
-    const slot = JSON.stringify([input.customerId, input.idempotencyKey]);
-    const earlier = this.lastCallByKey.get(slot) ?? Promise.resolve(null);
-    const call = earlier.catch(() => null).then(() => this.place(input));
-    this.lastCallByKey.set(slot, call);
-    try {
-      return await call;
-    } finally {
-      if (this.lastCallByKey.get(slot) === call) this.lastCallByKey.delete(slot);
-    }
-  }
-
-  private async place(input: OrderRequest): Promise<PlaceOrderResult> {
-    const fingerprint = input.idempotencyKey
-      ? requestFingerprint(input.customerId, input.items)
-      : null;
-    if (input.idempotencyKey) {
-      const earlier = await this.replay(input.customerId, input.idempotencyKey, fingerprint);
-      if (earlier) return earlier;
-    }
-
+    const customerId = orderingCustomer(caller, request.customerId);
     const order = placeOrder({
       id: orderId(this.ids.next()),
-      customerId: input.customerId,
-      lines: input.items,
-      idempotencyKey: input.idempotencyKey,
-      requestFingerprint: fingerprint,
+      customerId,
+      lines: request.items,
+      idempotencyKey: request.idempotencyKey,
+      requestFingerprint: request.idempotencyKey
+        ? requestFingerprint(customerId, request.items)
+        : null,
       now: this.clock.now(),
     });
     this.publisher.checkRoom();
     await this.admission.admit();
-
-    try {
-      await this.intake.submit(order);
-    } catch (error) {
-      if (!(error instanceof IdempotencyKeyTakenError) || !input.idempotencyKey) throw error;
-      const earlier = await this.replay(input.customerId, input.idempotencyKey, fingerprint);
-      if (!earlier) throw error;
-      return earlier;
-    }
-
-    return { order, replayed: false };
+    return this.intake.submit(order);
   }
 
-  private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
-    const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
+  private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<PlaceOrderResult>[]> {
+    const refusals = await this.store(orders);
     this.publisher.publish(
-      orders.flatMap((order, index) => (refused[index] === null ? [orderJob('PLACE', order)] : [])),
+      orders.flatMap((order, index) =>
+        refusals[index] === null ? [orderJob('PLACE', order)] : [],
+      ),
       'orders stored but not published; the re-publisher will retry',
     );
-    return refused.map((error) => (error ? failed(error) : succeeded(undefined)));
+    return refusals.map((refusal, index) => answer(orders[index] as Order, refusal));
   }
 
-  private async replay(
-    customerId: CustomerId,
-    key: string,
-    fingerprint: string | null,
-  ): Promise<PlaceOrderResult | null> {
-    const earlier = await this.orders.findByIdempotencyKey(customerId, key);
-    if (!earlier) return null;
-    if (earlier.requestFingerprint !== fingerprint) throw new IdempotencyKeyReusedError();
-    return { order: earlier, replayed: true };
+  /**
+   * A key another process stored after the check fails the whole insert; that process has
+   * committed, so the same insert in a new transaction sees the key and reports it.
+   */
+  private async store(orders: readonly Order[]): Promise<(InsertRefusal | null)[]> {
+    const insert = () => this.uow.run((tx) => tx.orders.insertMany(orders));
+    try {
+      return await insert();
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyTakenError)) throw error;
+      return insert();
+    }
   }
+}
+
+/** An order's answer from what the store did with it: stored, an earlier order's replay, or why not. */
+function answer(order: Order, refusal: InsertRefusal | null): Outcome<PlaceOrderResult> {
+  if (refusal === null) return succeeded({ order, replayed: false });
+  if (refusal instanceof DomainError) return failed(refusal);
+  const earlier = refusal.takenBy;
+  return earlier.requestFingerprint === order.requestFingerprint
+    ? succeeded({ order: earlier, replayed: true })
+    : failed(new IdempotencyKeyReusedError());
 }
 
 /** The customer an order is placed for: named by an admin, or the calling customer itself. */

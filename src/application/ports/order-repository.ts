@@ -4,6 +4,14 @@ import type { CustomerId, OrderId } from '../../domain/shared/ids';
 import type { Page, PageRequest } from '../../domain/shared/page';
 import type { OrderJob } from './order-queue';
 
+/** Why insertMany did not store an order: its key is taken, or what it references does not exist. */
+export type InsertRefusal = DomainError | TakenIdempotencyKey;
+
+/** The order's (customer, idempotency key) is already another order's: that order. */
+export interface TakenIdempotencyKey {
+  readonly takenBy: Order;
+}
+
 export interface OrderRepository {
   /** The order with its items. */
   findById(id: OrderId): Promise<Order | null>;
@@ -20,11 +28,13 @@ export interface OrderRepository {
   /**
    * Stores the orders and their items together, checking in the same transaction that what they
    * reference exists. Answers one entry per order, in order: null when it was stored, else why it was
-   * not: UnknownProductError when an item names no existing product (details
-   * `items.<index>.productId`, in item order), else UnknownCustomerError (`customerId`). Throws
-   * IdempotencyKeyTakenError, storing none of them, when a (customer, key) pair is taken.
+   * not: a TakenIdempotencyKey naming the order that holds its (customer, key), stored before or
+   * stored by this call from earlier in the list; else UnknownProductError when an item names no
+   * existing product (details `items.<index>.productId`, in item order); else UnknownCustomerError
+   * (`customerId`). Throws IdempotencyKeyTakenError, storing none of them, only when another
+   * transaction stored one of their keys after this one checked it: a new call then reports it.
    */
-  insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]>;
+  insertMany(orders: readonly Order[]): Promise<(InsertRefusal | null)[]>;
   /**
    * Writes status, total, failureReason, cancelRequestedAt, updatedAt and items' unit prices,
    * together.

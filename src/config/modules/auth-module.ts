@@ -12,6 +12,7 @@ import {
 } from '../../adapters/auth/jose/jose-token-verifier';
 import type { AuthConfig } from '../config';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 const EMBEDDED_ADMIN_TTL = '24h';
 
@@ -46,9 +47,11 @@ export async function bindAuth(
   if (!config) return null;
   const checks = { issuer: config.issuer, audience: config.audience };
   const bindVerifier = (verifier: TokenVerifier) =>
-    container
-      .bind(TOKENS.TokenVerifier)
-      .toConstantValue(new CachedTokenVerifier(verifier, TOKEN_REUSE, clock));
+    bindValue(
+      container,
+      TOKENS.TokenVerifier,
+      new CachedTokenVerifier(verifier, TOKEN_REUSE, clock),
+    );
   const signer =
     (secret: string): CustomerTokenSigner =>
     (subject) =>

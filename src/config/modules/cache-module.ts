@@ -15,6 +15,7 @@ import { NearProductCache } from '../../adapters/cache/near/near-product-cache';
 import type { CacheConfig } from '../config';
 import type { Disposers } from '../disposers';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 /** Products each process keeps a copy of: a few MB, and more than a shop's hot set. */
 const LOCAL_COPIES = 10_000;
@@ -56,5 +57,5 @@ export function bindCache(
       break;
     }
   }
-  container.bind(TOKENS.ProductCache).toConstantValue(cache);
+  bindValue(container, TOKENS.ProductCache, cache);
 }

@@ -16,6 +16,7 @@ import {
 import type { QueueConfig, WorkerConfig } from '../config';
 import type { Disposers } from '../disposers';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 export async function bindQueue(
   container: Container,
@@ -58,5 +59,5 @@ export async function bindQueue(
     }
   }
   disposers.push(`${config.driver} queue`, () => queue.close());
-  container.bind(TOKENS.OrderQueue).toConstantValue(queue);
+  bindValue(container, TOKENS.OrderQueue, queue);
 }

@@ -12,6 +12,7 @@ import {
 import type { RateLimitConfig } from '../config';
 import type { Disposers } from '../disposers';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 export function bindRateLimiter(
   container: Container,
@@ -36,5 +37,5 @@ export function bindRateLimiter(
     warmUps.push({ name: 'rate limiter connection', run: () => whenConnected(client) });
     limiter = new RedisRateLimiter(client, options);
   }
-  container.bind(TOKENS.RateLimiter).toConstantValue(limiter);
+  bindValue(container, TOKENS.RateLimiter, limiter);
 }

@@ -6,6 +6,7 @@ import { MysqlStore } from '../../adapters/persistence/mysql/mysql-store';
 import type { StoreConfig } from '../config';
 import type { Disposers } from '../disposers';
 import type { WarmUp } from '../warm-up';
+import { bindValue } from '../bindings';
 
 /** Binds the repositories and the unit of work of the configured store. */
 export async function bindStore(
@@ -33,8 +34,8 @@ export async function bindStore(
       break;
     }
   }
-  container.bind(TOKENS.CustomerRepository).toConstantValue(store.customers);
-  container.bind(TOKENS.ProductRepository).toConstantValue(store.products);
-  container.bind(TOKENS.OrderRepository).toConstantValue(store.orders);
-  container.bind(TOKENS.UnitOfWork).toConstantValue(store.unitOfWork);
+  bindValue(container, TOKENS.CustomerRepository, store.customers);
+  bindValue(container, TOKENS.ProductRepository, store.products);
+  bindValue(container, TOKENS.OrderRepository, store.orders);
+  bindValue(container, TOKENS.UnitOfWork, store.unitOfWork);
 }

@@ -1,9 +1,4 @@
-import type { Container, ServiceIdentifier } from 'inversify';
-import type { Clock } from '../../application/ports/clock';
-import type { IdGenerator } from '../../application/ports/id-generator';
-import type { UnitOfWork } from '../../application/ports/unit-of-work';
-import type { OrderQueue } from '../../application/ports/order-queue';
-import type { OrderRepository } from '../../application/ports/order-repository';
+import type { Container } from 'inversify';
 import { AuthenticateCaller } from '../../application/access/authenticate-caller';
 import { ThrottleRequests } from '../../application/access/throttle-requests';
 import { CreateCustomer } from '../../application/customers/create-customer';
@@ -18,7 +13,6 @@ import { PublishAfterCommit } from '../../application/orders/publish-after-commi
 import { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../../application/orders/request-cancellation';
-import type { HealthCheck } from '../../application/ports/health-check';
 import { TOKENS } from '../../application/ports/tokens';
 import { CreateProduct } from '../../application/products/create-product';
 import { GetProduct } from '../../application/products/get-product';
@@ -26,98 +20,61 @@ import { ListProducts } from '../../application/products/list-products';
 import { UpdateProduct } from '../../application/products/update-product';
 import { CheckReadiness } from '../../application/system/check-readiness';
 import { RehearseOrderProcessing } from '../../application/system/rehearse-order-processing';
+import { bindClass, bindFactory } from '../bindings';
 import type { AppConfig } from '../config';
 
 const T = TOKENS;
 
-/** Use cases need no decorators: each is built by a factory from the ports it names. */
+/** Use cases need no decorators: each is built from the ports it names, checked by the compiler. */
 export function bindUseCases(container: Container, config: AppConfig): void {
-  const bind = <A extends unknown[], R>(
-    useCase: new (...args: A) => R,
-    factory: (...args: A) => R,
-    tokens: ServiceIdentifier[],
-  ) => container.bind(useCase).toResolvedValue(factory as (...args: unknown[]) => R, tokens);
-
-  if (config.auth) {
-    bind(AuthenticateCaller, (...a) => new AuthenticateCaller(...a), [T.TokenVerifier]);
-  }
-  bind(ThrottleRequests, (...a) => new ThrottleRequests(...a), [T.RateLimiter]);
-  bind(CreateCustomer, (...a) => new CreateCustomer(...a), [T.UnitOfWork, T.IdGenerator, T.Clock]);
-  bind(GetCustomer, (...a) => new GetCustomer(...a), [T.CustomerRepository]);
-  bind(DepositFunds, (...a) => new DepositFunds(...a), [T.UnitOfWork, T.Clock]);
-  bind(ListCustomerOrders, (...a) => new ListCustomerOrders(...a), [
-    T.CustomerRepository,
-    T.OrderRepository,
-  ]);
-  bind(CreateProduct, (...a) => new CreateProduct(...a), [T.UnitOfWork, T.IdGenerator, T.Clock]);
-  bind(GetProduct, (...a) => new GetProduct(...a), [T.ProductRepository, T.ProductCache, T.Logger]);
-  bind(ListProducts, (...a) => new ListProducts(...a), [T.ProductRepository]);
-  bind(UpdateProduct, (...a) => new UpdateProduct(...a), [
-    T.UnitOfWork,
-    T.ProductCache,
-    T.Clock,
-    T.Logger,
-  ]);
-  container
-    .bind(AdmissionControl)
-    .toResolvedValue(
-      (queue: OrderQueue, clock: Clock) => new AdmissionControl(queue, clock, config.admission),
-      [T.OrderQueue, T.Clock],
-    );
-  bind(PublishAfterCommit, (...a) => new PublishAfterCommit(...a), [T.OrderQueue, T.Logger]);
-  container
-    .bind(PlaceOrder)
-    .toResolvedValue(
-      (
-        uow: UnitOfWork,
-        orders: OrderRepository,
-        publisher: PublishAfterCommit,
-        admission: AdmissionControl,
-        ids: IdGenerator,
-        clock: Clock,
-      ) => new PlaceOrder(uow, orders, publisher, admission, ids, clock, config.apiBatching),
-      [
-        T.UnitOfWork,
-        T.OrderRepository,
-        PublishAfterCommit,
-        AdmissionControl,
-        T.IdGenerator,
-        T.Clock,
-      ],
-    );
-  bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
-  container
-    .bind(RequestCancellation)
-    .toResolvedValue(
-      (uow: UnitOfWork, publisher: PublishAfterCommit, clock: Clock) =>
-        new RequestCancellation(uow, publisher, clock, config.apiBatching),
-      [T.UnitOfWork, PublishAfterCommit, T.Clock],
-    );
-  bind(ProcessOrderJobs, (...a) => new ProcessOrderJobs(...a), [
-    T.UnitOfWork,
-    T.ProductCache,
-    T.Clock,
-    T.Logger,
-  ]);
-  bind(FailDeadLetteredOrder, (...a) => new FailDeadLetteredOrder(...a), [T.UnitOfWork, T.Clock]);
-  container.bind(RepublishStalledWork).toResolvedValue(
-    (orders: OrderRepository, queue: OrderQueue, clock: Clock) =>
+  if (config.auth) bindClass(container, AuthenticateCaller, [T.TokenVerifier]);
+  bindClass(container, ThrottleRequests, [T.RateLimiter]);
+  bindClass(container, CreateCustomer, [T.UnitOfWork, T.IdGenerator, T.Clock]);
+  bindClass(container, GetCustomer, [T.CustomerRepository]);
+  bindClass(container, DepositFunds, [T.UnitOfWork, T.Clock]);
+  bindClass(container, ListCustomerOrders, [T.CustomerRepository, T.OrderRepository]);
+  bindClass(container, CreateProduct, [T.UnitOfWork, T.IdGenerator, T.Clock]);
+  bindClass(container, GetProduct, [T.ProductRepository, T.ProductCache, T.Logger]);
+  bindClass(container, ListProducts, [T.ProductRepository]);
+  bindClass(container, UpdateProduct, [T.UnitOfWork, T.ProductCache, T.Clock, T.Logger]);
+  bindFactory(
+    container,
+    AdmissionControl,
+    [T.OrderQueue, T.Clock],
+    (queue, clock) => new AdmissionControl(queue, clock, config.admission),
+  );
+  bindClass(container, PublishAfterCommit, [T.OrderQueue, T.Logger]);
+  bindFactory(
+    container,
+    PlaceOrder,
+    [T.UnitOfWork, PublishAfterCommit, AdmissionControl, T.IdGenerator, T.Clock],
+    (uow, publisher, admission, ids, clock) =>
+      new PlaceOrder(uow, publisher, admission, ids, clock, config.apiBatching),
+  );
+  bindClass(container, GetOrder, [T.OrderRepository]);
+  bindFactory(
+    container,
+    RequestCancellation,
+    [T.UnitOfWork, PublishAfterCommit, T.Clock],
+    (uow, publisher, clock) => new RequestCancellation(uow, publisher, clock, config.apiBatching),
+  );
+  bindClass(container, ProcessOrderJobs, [T.UnitOfWork, T.ProductCache, T.Clock, T.Logger]);
+  bindClass(container, FailDeadLetteredOrder, [T.UnitOfWork, T.Clock]);
+  bindFactory(
+    container,
+    RepublishStalledWork,
+    [T.OrderRepository, T.OrderQueue, T.Clock],
+    (orders, queue, clock) =>
       new RepublishStalledWork(orders, queue, clock, {
         ...config.worker.republish,
         publishSize: config.apiBatching.maxSize,
       }),
-    [T.OrderRepository, T.OrderQueue, T.Clock],
   );
-  bind(RehearseOrderProcessing, (...a) => new RehearseOrderProcessing(...a), [
-    T.UnitOfWork,
-    T.IdGenerator,
-    T.Clock,
-    T.Logger,
-  ]);
-  container
-    .bind(CheckReadiness)
-    .toResolvedValue(
-      (checks: HealthCheck[]) => new CheckReadiness(checks, config.readinessTimeoutMs),
-      [T.HealthChecks],
-    );
+  bindClass(container, RehearseOrderProcessing, [T.UnitOfWork, T.IdGenerator, T.Clock, T.Logger]);
+  bindFactory(
+    container,
+    CheckReadiness,
+    [T.HealthChecks],
+    (checks) => new CheckReadiness(checks, config.readinessTimeoutMs),
+  );
 }

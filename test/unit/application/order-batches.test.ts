@@ -5,6 +5,8 @@ import { AdmissionControl } from '../../../src/application/orders/admission-cont
 import { PlaceOrder, type PlaceOrderInput } from '../../../src/application/orders/place-order';
 import { ProcessOrderJobs } from '../../../src/application/orders/process-order-jobs';
 import { PublishAfterCommit } from '../../../src/application/orders/publish-after-commit';
+import { requestFingerprint } from '../../../src/application/orders/request-fingerprint';
+import { IdempotencyKeyTakenError } from '../../../src/application/errors';
 import { RequestCancellation } from '../../../src/application/orders/request-cancellation';
 import type { IdGenerator } from '../../../src/application/ports/id-generator';
 import type { OrderJob, OrderQueue } from '../../../src/application/ports/order-queue';
@@ -13,7 +15,12 @@ import type { UnitOfWork } from '../../../src/application/ports/unit-of-work';
 import { CreateProduct } from '../../../src/application/products/create-product';
 import type { BatchOptions } from '../../../src/application/shared/batcher';
 import { UnknownCustomerError } from '../../../src/domain/customer/customer.errors';
-import { OrderNotCancellableError } from '../../../src/domain/order/order.errors';
+import type { Order } from '../../../src/domain/order/order';
+import {
+  IdempotencyKeyReusedError,
+  OrderNotCancellableError,
+} from '../../../src/domain/order/order.errors';
+import { placeOrder as newOrder } from '../../../src/domain/order/place-order';
 import { UnknownProductError } from '../../../src/domain/product/product.errors';
 import { NotFoundError } from '../../../src/domain/shared/domain-error';
 import {
@@ -260,7 +267,6 @@ describe('PlaceOrder under concurrent calls', () => {
     const batching: BatchOptions = { maxSize: 100, maxInFlight: 1 };
     placeOrder = new PlaceOrder(
       countingInserts(w.store.unitOfWork, inserts),
-      w.store.orders,
       w.h.get(PublishAfterCommit),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
@@ -308,7 +314,6 @@ describe('PlaceOrder under concurrent calls', () => {
     } as unknown as OrderQueue;
     const unconfirmed = new PlaceOrder(
       w.store.unitOfWork,
-      w.store.orders,
       new PublishAfterCommit(unconfirming, silentLogger),
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
@@ -378,16 +383,144 @@ describe('PlaceOrder under concurrent calls', () => {
     ]);
   });
 
-  it('keeps a repeated idempotency key out of the batch of its first call', async () => {
+  it('answers a key repeated in the batch of its first call from that call, refusing no batch', async () => {
+    await place();
     const results = await Promise.all([
+      place(),
       ...Array.from({ length: 5 }, () => place({ idempotencyKey: 'same' })),
-      ...Array.from({ length: 10 }, () => place()),
+      ...Array.from({ length: 9 }, () => place()),
     ]);
 
+    const keyed = results.slice(1, 6);
+    expect(new Set(keyed.map((result) => result.order.id)).size).toBe(1);
+    expect(keyed.filter((result) => result.replayed)).toHaveLength(4);
     expect(results.filter((result) => result.replayed)).toHaveLength(4);
-    expect(w.store.tables.orders.size).toBe(11);
-    // Each order went into exactly one insert: no batch was refused and re-run order by order.
-    expectBatchesFormed(11);
+    expect(w.store.tables.orders.size).toBe(12);
+    // After the first, every call, the key's first and its repeats, shared one insert: no batch
+    // was refused and re-run order by order.
+    expect(inserts).toEqual([1, 1, 14]);
+    expect(await takePublishedJobs(w.h)).toHaveLength(12);
+  });
+
+  describe('when another process stores a key after the store checked it', () => {
+    const items = () => [{ productId: w.widget, quantity: 1 }];
+    /** An order another process placed under `key`, for the same body unless `quantity` differs. */
+    const rivalOrder = (key: string, quantity = 1): Order => {
+      const lines = [{ productId: w.widget, quantity }];
+      return newOrder({
+        id: orderId(`rival-${key}`),
+        customerId: w.shopper,
+        lines,
+        idempotencyKey: key,
+        requestFingerprint: requestFingerprint(w.shopper, lines),
+        now: w.h.clock.now(),
+      });
+    };
+
+    /**
+     * Each rival is committed by "another process" just before the next insert naming its key,
+     * which then fails on the unique key as MySQL's does (see mysql-order-idempotency.test.ts).
+     */
+    function racedBy(rivals: Order[]): PlaceOrder {
+      const uow: UnitOfWork = {
+        run: (work) =>
+          w.store.unitOfWork.run((tx) => {
+            const insertMany = tx.orders.insertMany.bind(tx.orders);
+            tx.orders.insertMany = async (orders) => {
+              const rival = rivals[0];
+              if (rival && orders.some((o) => o.idempotencyKey === rival.idempotencyKey)) {
+                rivals.shift();
+                w.store.tables.orders.set(rival.id, rival);
+                throw new IdempotencyKeyTakenError();
+              }
+              sizes.push(orders.length);
+              return insertMany(orders);
+            };
+            return work(tx);
+          }),
+      };
+      const sizes = inserts;
+      return new PlaceOrder(
+        uow,
+        w.h.get(PublishAfterCommit),
+        w.h.get(AdmissionControl),
+        w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
+        w.h.clock,
+        { maxSize: 100, maxInFlight: 1 },
+      );
+    }
+
+    const placeOn = (placing: PlaceOrder, overrides: Partial<PlaceOrderInput> = {}) =>
+      placing.execute(ADMIN, {
+        customerId: w.shopper,
+        items: items(),
+        idempotencyKey: null,
+        ...overrides,
+      });
+
+    it('answers the raced key with the other process order, and stores the rest of its batch once', async () => {
+      const rival = rivalOrder('raced');
+      const placing = racedBy([rival]);
+      await placeOn(placing);
+
+      const [first, ...batch] = await Promise.all([
+        placeOn(placing),
+        placeOn(placing),
+        placeOn(placing, { idempotencyKey: 'raced' }),
+        placeOn(placing),
+      ]);
+
+      expect(batch[1]).toEqual({ order: rival, replayed: true });
+      const stored = [first!, batch[0]!, batch[2]!].map((result) => result.order.id);
+      expect(w.store.tables.orders.size).toBe(5);
+      expect(stored.every((id) => w.store.tables.orders.has(id))).toBe(true);
+      const published = (await takePublishedJobs(w.h)).map((job) => job.orderId);
+      // Each stored order once, and the first call's; never the other process's order.
+      expect(published).toHaveLength(stored.length + 1);
+      expect(published).toEqual(expect.arrayContaining(stored));
+      // The raced batch was inserted once more, whole, in a new transaction.
+      expect(inserts).toEqual([1, 1, 3]);
+    });
+
+    it('refuses the raced key when the other process placed another body under it', async () => {
+      const placing = racedBy([rivalOrder('raced', 2)]);
+
+      const [, raced, plain] = await Promise.allSettled([
+        placeOn(placing),
+        placeOn(placing, { idempotencyKey: 'raced' }),
+        placeOn(placing),
+      ]);
+
+      expect(raced).toMatchObject({
+        status: 'rejected',
+        reason: expect.any(IdempotencyKeyReusedError),
+      });
+      expect(plain).toMatchObject({ status: 'fulfilled', value: { replayed: false } });
+    });
+
+    it('answers each order alone when the batch is raced again on its second insert', async () => {
+      const rivals = [rivalOrder('raced-a'), rivalOrder('raced-b')];
+      const placing = racedBy([...rivals]);
+      await placeOn(placing);
+
+      const [first, a, plain, b] = await Promise.all([
+        placeOn(placing),
+        placeOn(placing, { idempotencyKey: 'raced-a' }),
+        placeOn(placing),
+        placeOn(placing, { idempotencyKey: 'raced-b' }),
+      ]);
+
+      expect(a).toEqual({ order: rivals[0], replayed: true });
+      expect(b).toEqual({ order: rivals[1], replayed: true });
+      const stored = [first!.order.id, plain!.order.id];
+      expect(w.store.tables.orders.size).toBe(5);
+      const published = (await takePublishedJobs(w.h)).map((job) => job.orderId);
+      // Each stored order once, and the first call's; never the other process's order.
+      expect(published).toHaveLength(stored.length + 1);
+      expect(published).toEqual(expect.arrayContaining(stored));
+      // The Batcher ran the raced batch again one order at a time.
+      expect(inserts).toEqual([1, 1, 1, 1, 1]);
+    });
   });
 });
 

@@ -4,9 +4,8 @@ import { unknownProductsError } from '../../../domain/product/product.errors';
 import type { DomainError } from '../../../domain/shared/domain-error';
 import type { CustomerId, OrderId } from '../../../domain/shared/ids';
 import type { Page, PageRequest } from '../../../domain/shared/page';
-import { IdempotencyKeyTakenError } from '../../../application/errors';
 import type { OrderJob } from '../../../application/ports/order-queue';
-import type { OrderRepository } from '../../../application/ports/order-repository';
+import type { InsertRefusal, OrderRepository } from '../../../application/ports/order-repository';
 import { checkNewId } from './memory-constraints';
 import { page } from './memory-paging';
 import type { MemoryView } from './memory-view';
@@ -46,37 +45,31 @@ export class MemoryOrderRepository implements OrderRepository {
   }
 
   /**
-   * Refuses unknown products, then an unknown customer, in the MySQL store's order, per order;
-   * a taken idempotency key (stored, or earlier in the list) stores none of them.
+   * Reports a taken key, then unknown products, then an unknown customer, per order, in the MySQL
+   * store's order; a key is taken by a stored order or by one stored earlier in the list.
    */
-  async insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]> {
+  async insertMany(orders: readonly Order[]): Promise<(InsertRefusal | null)[]> {
     if (new Set(orders.map((order) => order.id)).size < orders.length) {
       throw new Error('PRIMARY KEY failed: the same order twice');
     }
-    const outcomes = orders.map((order): DomainError | null => {
-      checkNewId(this.view, 'orders', order.id);
-      const productIds = order.items.map((item) => item.productId);
-      const unknown = unknownProductsError(
-        productIds,
-        new Set(productIds.filter((id) => this.view.get('products', id))),
-      );
-      if (unknown) return unknown;
-      return this.view.get('customers', order.customerId)
+    const storedNow: Order[] = [];
+    const holderOf = async (order: Order): Promise<Order | null> =>
+      order.idempotencyKey === null
         ? null
-        : new UnknownCustomerError('customerId');
-    });
-    const stored = orders.filter((_, index) => outcomes[index] === null);
-    const keys = new Set<string>();
-    for (const order of stored) {
-      if (!order.idempotencyKey) continue;
-      const key = JSON.stringify([order.customerId, order.idempotencyKey]);
-      const taken =
-        keys.has(key) ||
-        (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey)) !== null;
-      if (taken) throw new IdempotencyKeyTakenError();
-      keys.add(key);
+        : (storedNow.find(
+            (earlier) =>
+              earlier.customerId === order.customerId &&
+              earlier.idempotencyKey === order.idempotencyKey,
+          ) ?? (await this.findByIdempotencyKey(order.customerId, order.idempotencyKey)));
+    const outcomes: (InsertRefusal | null)[] = [];
+    for (const order of orders) {
+      checkNewId(this.view, 'orders', order.id);
+      const holder = await holderOf(order);
+      const refusal = holder ? { takenBy: holder } : this.unknownReference(order);
+      if (refusal === null) storedNow.push(order);
+      outcomes.push(refusal);
     }
-    for (const order of stored) this.view.put('orders', order);
+    for (const order of storedNow) this.view.put('orders', order);
     return outcomes;
   }
 
@@ -122,5 +115,17 @@ export class MemoryOrderRepository implements OrderRepository {
       .sort((a, b) => a.at.getTime() - b.at.getTime() || compareIds(a.orderId, b.orderId))
       .slice(0, limit)
       .map(({ kind, orderId }) => ({ kind, orderId }));
+  }
+
+  private unknownReference(order: Order): DomainError | null {
+    const productIds = order.items.map((item) => item.productId);
+    const unknown = unknownProductsError(
+      productIds,
+      new Set(productIds.filter((id) => this.view.get('products', id))),
+    );
+    if (unknown) return unknown;
+    return this.view.get('customers', order.customerId)
+      ? null
+      : new UnknownCustomerError('customerId');
   }
 }

@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
 import type { OrderJob } from '../../../application/ports/order-queue';
-import type { OrderRepository } from '../../../application/ports/order-repository';
+import type { InsertRefusal, OrderRepository } from '../../../application/ports/order-repository';
 import type { FailureReason, Order, OrderItem, OrderStatus } from '../../../domain/order/order';
 import {
   customerId,
@@ -11,7 +11,6 @@ import {
 } from '../../../domain/shared/ids';
 import { UnknownCustomerError } from '../../../domain/customer/customer.errors';
 import { unknownProductsError } from '../../../domain/product/product.errors';
-import type { DomainError } from '../../../domain/shared/domain-error';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
@@ -155,6 +154,15 @@ function fromJoinedRows(rows: OrderWithItemRow[]): Order[] {
   });
 }
 
+/**
+ * What the unique key on (customer_id, idempotency_key) compares, null for an order without a key.
+ * utf8mb4_bin pads with spaces, so 'k' and 'k ' are one key.
+ */
+const keyOf = (order: Order): string | null =>
+  order.idempotencyKey === null
+    ? null
+    : JSON.stringify([order.customerId, order.idempotencyKey.replace(/ +$/, '')]);
+
 /** The distinct values, sorted: the order in which rows are locked. */
 function sortedUnique<T extends string>(values: readonly T[]): T[] {
   return [...new Set(values)].sort();
@@ -235,36 +243,53 @@ export class MysqlOrderRepository implements OrderRepository {
   }
 
   /**
-   * Checks the orders' references as it stores them, for any number of orders in four statements:
-   * plain reads of their products and customers tell which exist, then the orders that name only
-   * existing ones are stored with one multi-row INSERT per table. Customers and products are never
-   * deleted, so what the reads found stays valid, and no lock is taken on them: a share lock would
-   * wait for the workers, which hold the hot products exclusively (migration 0004 dropped the
-   * foreign keys that took one).
+   * Checks the orders' keys and references as it stores them, for any number of orders in four
+   * statements (five when some carry an idempotency key): plain reads of their products, their
+   * customers and the orders holding their keys tell which exist, then the orders free to store
+   * are stored with one multi-row INSERT per table. Customers and products are never deleted, so
+   * what the reads found stays valid, and no lock is taken on them: a share lock would wait for
+   * the workers, which hold the hot products exclusively (migration 0004 dropped the foreign keys
+   * that took one). A key stored by another transaction after the read fails the INSERT on the
+   * unique key (IdempotencyKeyTakenError).
    */
-  async insertMany(orders: readonly Order[]): Promise<(DomainError | null)[]> {
+  async insertMany(orders: readonly Order[]): Promise<(InsertRefusal | null)[]> {
     if (orders.length === 0) return [];
     return this.db.atomically(async (tx) => {
       const productIds = sortedUnique(
         orders.flatMap((order) => order.items.map((i) => i.productId)),
       );
       const customerIds = sortedUnique(orders.map((order) => order.customerId));
-      const [products, customers] = await Promise.all([
+      const keys = orders.flatMap((order) =>
+        order.idempotencyKey === null ? [] : [[order.customerId, order.idempotencyKey]],
+      );
+      const [products, customers, keyHolders] = await Promise.all([
         productIds.length === 0
           ? []
           : tx.select<IdRow>('SELECT id FROM products WHERE id IN (?)', [productIds]),
         tx.select<IdRow>('SELECT id FROM customers WHERE id IN (?)', [customerIds]),
+        keys.length === 0
+          ? []
+          : tx.select<OrderWithItemRow>(
+              `${SELECT_ORDER_WITH_ITEMS} WHERE (o.customer_id, o.idempotency_key) IN (?)`,
+              [keys],
+            ),
       ]);
       const existingProducts = new Set(products.map((row) => productId(row.id)));
       const existingCustomers = new Set(customers.map((row) => row.id));
-      const outcomes = orders.map(
-        (order): DomainError | null =>
+      const holders = new Map(fromJoinedRows(keyHolders).map((order) => [keyOf(order), order]));
+      const outcomes = orders.map((order): InsertRefusal | null => {
+        const key = keyOf(order);
+        const holder = key === null ? undefined : holders.get(key);
+        if (holder) return { takenBy: holder };
+        const refusal =
           unknownProductsError(
             order.items.map((item) => item.productId),
             existingProducts,
           ) ??
-          (existingCustomers.has(order.customerId) ? null : new UnknownCustomerError('customerId')),
-      );
+          (existingCustomers.has(order.customerId) ? null : new UnknownCustomerError('customerId'));
+        if (refusal === null && key !== null) holders.set(key, order);
+        return refusal;
+      });
       const stored = orders.filter((_, index) => outcomes[index] === null);
       if (stored.length === 0) return outcomes;
 
