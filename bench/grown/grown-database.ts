@@ -59,9 +59,9 @@ export interface HistoryPlan {
 }
 
 export const DEFAULT_HISTORY_PLAN: Omit<HistoryPlan, 'multiple' | 'bufferPoolMb'> = {
-  customers: 5000,
-  products: 1000,
-  roundSize: 10_000,
+  customers: 2000,
+  products: 500,
+  roundSize: 20_000,
 };
 
 const log = (line: string) => process.stdout.write(`${line}\n`);

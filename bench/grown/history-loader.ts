@@ -230,8 +230,8 @@ export class HistoryLoader {
   constructor(
     private readonly writers: ServiceWriters,
     private readonly batching: { batchSize: number; parallel: number } = {
-      batchSize: 500,
-      parallel: 3,
+      batchSize: 1000,
+      parallel: 2,
     },
   ) {
     this.uow = writers.container.get<UnitOfWork>(TOKENS.UnitOfWork);
