@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import 'reflect-metadata';
 import type { Container } from 'inversify';
 import type { Caller } from '../../src/application/access/caller';
 import { CreateCustomer } from '../../src/application/customers/create-customer';
@@ -15,7 +14,6 @@ import type { UnitOfWork } from '../../src/application/ports/unit-of-work';
 import { CreateProduct } from '../../src/application/products/create-product';
 import { loadConfig } from '../../src/config/config';
 import { buildContainer } from '../../src/config/container';
-import type { Disposers } from '../../src/config/disposers';
 import { requestCancellation } from '../../src/domain/order/cancel-order';
 import type { Order } from '../../src/domain/order/order';
 import { placeOrder, type OrderLine } from '../../src/domain/order/place-order';
@@ -95,8 +93,7 @@ export async function openServiceWriters(
     DB_POOL_SIZE: String(poolSize),
     AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
   });
-  const { container, disposers }: { container: Container; disposers: Disposers } =
-    await buildContainer(config, silent);
+  const { container, disposers } = await buildContainer(config, silent);
   const clock = new HistoryClock(new Date());
   container.rebindSync(TOKENS.Clock).toConstantValue(clock);
   return { container, clock, close: () => disposers.disposeAll(silent) };

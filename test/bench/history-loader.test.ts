@@ -11,15 +11,14 @@ import {
 import type { Caller } from '../../src/application/access/caller';
 import { PlaceOrder } from '../../src/application/orders/place-order';
 import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
-import { PublishAfterCommit } from '../../src/application/orders/publish-after-commit';
 import { requestFingerprint } from '../../src/application/orders/request-fingerprint';
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
-import type { OrderJob, OrderQueue } from '../../src/application/ports/order-queue';
+import type { OrderQueue } from '../../src/application/ports/order-queue';
 import { TOKENS } from '../../src/application/ports/tokens';
-import { succeeded } from '../../src/application/shared/batcher';
 import type { CustomerId, OrderId } from '../../src/domain/shared/ids';
 import { auditDatabase } from '../../src/tools/mysql-invariant-audit';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
+import { takePublishedJobs } from '../support/use-case-harness';
 
 const OUTCOMES: HistoryOutcome[] = [
   'COMPLETED',
@@ -61,19 +60,7 @@ async function placeThroughUseCases(
     customerId,
   });
   const work = async () => {
-    await container.get(PublishAfterCommit).settled();
-    const jobs: OrderJob[] = [];
-    const consumer = await queue.consume(
-      {
-        handle: async (delivery) => {
-          jobs.push(...delivery);
-          return delivery.map(() => succeeded(undefined));
-        },
-        deadLettered: async () => {},
-      },
-      { concurrency: 1_000_000 },
-    );
-    await consumer.stop();
+    const jobs = await takePublishedJobs({ get: (useCase) => container.get(useCase), queue });
     await container.get(ProcessOrderJobs).execute(jobs);
   };
   const cancel = (outcome: HistoryOutcome, ids: OrderId[]) =>
