@@ -15,6 +15,8 @@ import { requestFingerprint } from '../../src/application/orders/request-fingerp
 import { RequestCancellation } from '../../src/application/orders/request-cancellation';
 import type { OrderQueue } from '../../src/application/ports/order-queue';
 import { TOKENS } from '../../src/application/ports/tokens';
+import type { OrderRepository } from '../../src/application/ports/order-repository';
+import type { Order } from '../../src/domain/order/order';
 import type { CustomerId, OrderId } from '../../src/domain/shared/ids';
 import { auditDatabase } from '../../src/tools/mysql-invariant-audit';
 import { createTestDatabase, type TestDatabase } from '../support/mysql';
@@ -51,7 +53,7 @@ function historyOf(shop: HistoryShop): HistoryOrder[] {
 async function placeThroughUseCases(
   writers: ServiceWriters,
   history: readonly HistoryOrder[],
-): Promise<OrderId[]> {
+): Promise<Order[]> {
   const { container } = writers;
   const queue = container.get<OrderQueue>(TOKENS.OrderQueue);
   const caller = (customerId: CustomerId): Caller => ({
@@ -76,87 +78,94 @@ async function placeThroughUseCases(
       ),
     );
 
-  const ids: OrderId[] = [];
+  const placed: Order[] = [];
   for (const order of history) {
-    const placed = await container.get(PlaceOrder).execute(caller(order.customerId), {
+    const answer = await container.get(PlaceOrder).execute(caller(order.customerId), {
       customerId: null,
       items: order.lines,
       idempotencyKey: order.idempotencyKey,
     });
-    ids.push(placed.order.id);
+    placed.push(answer.order);
   }
+  const ids = placed.map((order) => order.id);
   await cancel('CANCELLED_PENDING', ids);
   await work();
   await cancel('CANCELLED_COMPLETED', ids);
   await work();
-  return ids;
+  return placed;
 }
 
 type Row = RowDataPacket & Record<string, unknown>;
 
+/** "customer 3", "product 5": the shop's names end with the index the shop gave them. */
+const indexOf = (name: unknown) => Number(/(\d+)(@bench\.example)?$/.exec(String(name))?.[1]);
+
 /**
- * Everything the store holds of each order, with the shop's ids as their index in the shop (the
- * two databases' shops have different ids) and times reduced to their order.
+ * Everything the store holds of the orders, each order as one record with its items and ledger
+ * rows, customers and products by their index in the shop (the two databases' shops have other
+ * ids), times left out, records sorted. Rows are grouped by HEX(order id), which reads any
+ * column type, so that the comparison needs no id in the form the schema stores it.
  */
-async function contentsOf(db: TestDatabase, shop: HistoryShop, ids: readonly OrderId[]) {
-  const customers = [...shop.customers, shop.brokeCustomer];
-  const products = [...shop.products, shop.soldOutProduct];
-  const who = (id: unknown) => `customer ${customers.indexOf(id as CustomerId)}`;
-  const what = (id: unknown) => `product ${products.indexOf(id as (typeof products)[number])}`;
-  const orders = [];
-  for (const id of ids) {
-    const [order] = await db.query<Row>('SELECT * FROM orders WHERE id = ?', [id]);
-    const items = await db.query<Row>(
-      'SELECT * FROM order_items WHERE order_id = ? ORDER BY line_no',
-      [id],
+async function contentsOf(db: TestDatabase) {
+  const orders = await db.query<Row>(
+    `SELECT HEX(o.id) AS ref, c.email, o.status, o.total, o.failure_reason, o.idempotency_key,
+            o.request_fingerprint IS NOT NULL AS fingerprinted,
+            o.cancel_requested_at IS NOT NULL AS cancel_requested
+     FROM orders o JOIN customers c ON c.id = o.customer_id`,
+  );
+  const items = await db.query<Row>(
+    `SELECT HEX(i.order_id) AS ref, p.name, i.line_no, i.quantity, i.unit_price
+     FROM order_items i JOIN products p ON p.id = i.product_id ORDER BY i.line_no`,
+  );
+  const wallet = await db.query<Row>(
+    `SELECT HEX(l.order_id) AS ref, c.email, l.kind, l.amount
+     FROM wallet_ledger l JOIN customers c ON c.id = l.customer_id ORDER BY l.kind`,
+  );
+  const movements = await db.query<Row>(
+    `SELECT HEX(m.order_id) AS ref, p.name, m.kind, m.quantity
+     FROM inventory_ledger m JOIN products p ON p.id = m.product_id ORDER BY m.kind, p.name`,
+  );
+  const of = (rows: Row[], ref: unknown, pick: (row: Row) => unknown[]) =>
+    rows.filter((row) => row.ref === ref).map(pick);
+  const records = orders.map((order) =>
+    JSON.stringify({
+      customer: indexOf(order.email),
+      status: order.status,
+      total: order.total,
+      failureReason: order.failure_reason,
+      idempotencyKey: order.idempotency_key,
+      fingerprinted: order.fingerprinted,
+      cancelRequested: order.cancel_requested,
+      items: of(items, order.ref, (i) => [indexOf(i.name), i.line_no, i.quantity, i.unit_price]),
+      wallet: of(wallet, order.ref, (l) => [indexOf(l.email), l.kind, l.amount]),
+      movements: of(movements, order.ref, (m) => [indexOf(m.name), m.kind, m.quantity]),
+    }),
+  );
+  const customers = await db.query<Row>('SELECT email, balance FROM customers');
+  const products = await db.query<Row>('SELECT name, stock FROM products');
+  return {
+    orders: records.sort(),
+    balances: customers.map((c) => [indexOf(c.email), c.balance]).sort(),
+    stocks: products.map((p) => [indexOf(p.name), p.stock]).sort(),
+  };
+}
+
+/** Each keyed order's fingerprint, read back through the repository, is the service's own. */
+async function fingerprintsHold(writers: ServiceWriters, placed: readonly Order[]) {
+  const orders = writers.container.get<OrderRepository>(TOKENS.OrderRepository);
+  const held = [];
+  for (const { customerId, idempotencyKey } of placed) {
+    if (!idempotencyKey) continue;
+    const stored = await orders.findByIdempotencyKey(customerId, idempotencyKey);
+    held.push(
+      stored?.requestFingerprint ===
+        requestFingerprint(
+          customerId,
+          stored?.items.map(({ productId, quantity }) => ({ productId, quantity })) ?? [],
+        ),
     );
-    const fingerprint =
-      order?.request_fingerprint === null
-        ? null
-        : order?.request_fingerprint ===
-          requestFingerprint(
-            String(order?.customer_id),
-            items.map((item) => ({ productId: item.product_id as never, quantity: item.quantity })),
-          );
-    const wallet = await db.query<Row>(
-      'SELECT customer_id, kind, amount FROM wallet_ledger WHERE order_id = ? ORDER BY kind',
-      [id],
-    );
-    const movements = await db.query<Row>(
-      'SELECT product_id, kind, quantity FROM inventory_ledger WHERE order_id = ? ORDER BY kind, product_id',
-      [id],
-    );
-    orders.push({
-      customer: who(order?.customer_id),
-      status: order?.status,
-      total: order?.total,
-      failureReason: order?.failure_reason,
-      idempotencyKey: order?.idempotency_key,
-      fingerprintIsTheServicesOwn: fingerprint,
-      cancelRequested: order?.cancel_requested_at !== null,
-      items: items.map((item) => [
-        what(item.product_id),
-        item.line_no,
-        item.quantity,
-        item.unit_price,
-      ]),
-      wallet: wallet.map((entry) => [who(entry.customer_id), entry.kind, entry.amount]),
-      movements: movements
-        .map((move) => [what(move.product_id), move.kind, move.quantity])
-        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
-    });
   }
-  const balances = [];
-  for (const id of customers) {
-    const [row] = await db.query<Row>('SELECT balance FROM customers WHERE id = ?', [id]);
-    balances.push(row?.balance);
-  }
-  const stocks = [];
-  for (const id of products) {
-    const [row] = await db.query<Row>('SELECT stock FROM products WHERE id = ?', [id]);
-    stocks.push(row?.stock);
-  }
-  return { orders, balances, stocks };
+  return held;
 }
 
 describe('history loader', () => {
@@ -184,25 +193,41 @@ describe('history loader', () => {
     const loaderShop = await createHistoryShop(loaderWriters, sizes);
     const serviceShop = await createHistoryShop(serviceWriters, sizes);
     // The service's clock is the system's: the loader's history is placed a few seconds ago.
-    const loaderIds = (
-      await new HistoryLoader(loaderWriters, { batchSize: 4, parallel: 2 }).load(
-        historyOf(loaderShop),
-        { placedAt: new Date(Date.now() - 120_000) },
-      )
-    ).map((order) => order.id);
-    const serviceIds = await placeThroughUseCases(serviceWriters, historyOf(serviceShop));
+    const loaderOrders = await new HistoryLoader(loaderWriters, { batchSize: 4, parallel: 2 }).load(
+      historyOf(loaderShop),
+      { placedAt: new Date(Date.now() - 120_000) },
+    );
+    const serviceOrders = await placeThroughUseCases(serviceWriters, historyOf(serviceShop));
 
-    const fromLoader = await contentsOf(loaded, loaderShop, loaderIds);
-    const fromService = await contentsOf(served, serviceShop, serviceIds);
+    const fromLoader = await contentsOf(loaded);
+    const fromService = await contentsOf(served);
     expect(fromLoader).toEqual(fromService);
-    expect(fromLoader.orders.map((order) => [order.status, order.failureReason])).toEqual(
+    expect(await fingerprintsHold(loaderWriters, loaderOrders)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(await fingerprintsHold(serviceWriters, serviceOrders)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    const outcomes = fromLoader.orders.map((record) => {
+      const { status, failureReason } = JSON.parse(record) as Record<string, unknown>;
+      return `${String(status)} ${String(failureReason)}`;
+    });
+    expect(outcomes.sort()).toEqual(
       OUTCOMES.flatMap((outcome) =>
         Array.from({ length: 3 }, () =>
           outcome.startsWith('FAILED_')
-            ? ['FAILED', outcome.slice('FAILED_'.length)]
-            : [outcome.startsWith('CANCELLED') ? 'CANCELLED' : outcome, null],
+            ? `FAILED ${outcome.slice('FAILED_'.length)}`
+            : `${outcome.startsWith('CANCELLED') ? 'CANCELLED' : outcome} null`,
         ),
-      ),
+      ).sort(),
     );
   });
 
