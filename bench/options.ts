@@ -39,11 +39,18 @@ export interface BenchOptions {
   /** Run the service's processes under `node --cpu-prof`, profiles in bench/tmp/. */
   cpuProf: boolean;
   quick: boolean;
+  /**
+   * REQ-3.2.2 and REQ-3.3.1 on a database grown to `grownMultiple` × a `bufferPoolMb` buffer pool
+   * and on a fresh one, on a MariaDB of the bench's own (bench/grown/).
+   */
+  grown: boolean;
+  grownMultiple: number;
+  bufferPoolMb: number;
 }
 
 const DEFAULTS: Omit<
   BenchOptions,
-  'drivers' | 'modes' | 'coldStart' | 'service' | 'saturation' | 'cpuProf' | 'quick'
+  'drivers' | 'modes' | 'coldStart' | 'service' | 'saturation' | 'cpuProf' | 'quick' | 'grown'
 > = {
   rate: 1000,
   seconds: 10,
@@ -64,6 +71,8 @@ const DEFAULTS: Omit<
   apiBatchSize: 100,
   dbPoolSize: 10,
   connections: 128,
+  grownMultiple: 8,
+  bufferPoolMb: 32,
 };
 
 /** Everything small, for developing the bench itself: figures mean nothing. */
@@ -97,6 +106,10 @@ export const USAGE = `npm run bench -- [options]
   --quick                     everything small, for development
   --skip-saturation           no rate steps beyond the requirements
   --cpu-prof                  profile the API and worker processes (bench/tmp/*.cpuprofile)
+  --grown                     only REQ-3.2.2 and REQ-3.3.1, on a database grown to
+                              --grown-multiple × a --buffer-pool-mb buffer pool and on a fresh
+                              one, on a MariaDB of the bench's own; two processes unless --modes
+                              says otherwise; no saturation steps, no cold start
 ${NUMERIC.map((name) => `  --${kebab(name)} N`.padEnd(30) + `default ${DEFAULTS[name]}`).join('\n')}`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -110,6 +123,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean' },
       'skip-saturation': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
+      grown: { type: 'boolean' },
       help: { type: 'boolean' },
       ...Object.fromEntries(NUMERIC.map((name) => [kebab(name), { type: 'string' as const }])),
     },
@@ -119,16 +133,18 @@ export function parseOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick === true;
+  const grown = values.grown === true;
   const options: BenchOptions = {
     ...DEFAULTS,
     ...(quick ? QUICK : {}),
     drivers: ['bullmq', 'rabbitmq'],
-    modes: [...PROCESS_MODES],
-    coldStart: values['skip-cold-start'] !== true,
+    modes: grown ? ['two-process'] : [...PROCESS_MODES],
+    coldStart: !grown && values['skip-cold-start'] !== true,
     service: typeof values.service === 'string' ? values.service : null,
-    saturation: values['skip-saturation'] !== true,
+    saturation: !grown && values['skip-saturation'] !== true,
     cpuProf: values['cpu-prof'] === true,
     quick,
+    grown,
   };
   for (const name of NUMERIC) {
     const raw = values[kebab(name) as keyof typeof values];

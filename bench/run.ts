@@ -3,6 +3,7 @@ import { getPriority, setPriority } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startBareKoa } from './baseline/bare-koa';
 import { measureRawOrderSql } from './baseline/raw-order-sql';
+import { runGrown } from './grown/run-grown';
 import { HttpTarget } from './load/http-client';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { summarizeCpuProfile } from './report/cpu-profile';
@@ -16,7 +17,7 @@ import { measureReads, productReads } from './scenarios/product-reads';
 import { stockContention } from './scenarios/stock-contention';
 import { createServiceEnvironment, LOCAL_SERVERS, type Driver } from './service/environment';
 import { machineInfo, type MachineInfo } from './service/machine-info';
-import { describeMachineCpu, watchMachineCpu } from './service/machine-cpu';
+import { withMachineCpu as measureMachineCpu } from './service/machine-cpu';
 import { runCommand } from './service/service-process';
 import {
   freePort,
@@ -47,15 +48,8 @@ function raiseGeneratorPriority(): number {
   return getPriority();
 }
 
-/** Runs one scenario or baseline, and notes the machine's CPU from its start to its end. */
-async function withMachineCpu<T>(name: string, work: () => Promise<T>): Promise<WithMachineCpu<T>> {
-  log(name);
-  const watch = watchMachineCpu();
-  const result = await work();
-  const machineCpu = watch.stop();
-  if (machineCpu) log(`  ${name}: ${describeMachineCpu(machineCpu)}, over ${machineCpu.seconds} s`);
-  return { ...result, machineCpu };
-}
+const withMachineCpu = <T>(name: string, work: () => Promise<T>): Promise<WithMachineCpu<T>> =>
+  measureMachineCpu(name, work, log);
 
 async function bareKoaBaseline(options: BenchOptions): Promise<ReadsResult> {
   const { child, paths } = await startBareKoa(options.products);
@@ -218,6 +212,10 @@ async function main(): Promise<void> {
   const serviceRoot = options.service === null ? ROOT : resolve(options.service);
   log(`building the service (npm run build in ${serviceRoot})`);
   await runCommand('npm', ['run', 'build', '--silent'], serviceRoot);
+  if (options.grown) {
+    await runGrown({ id, date, root: ROOT, serviceRoot, raiseGeneratorPriority, log }, options);
+    return;
+  }
   const machine = await machineInfo(serviceRoot, LOCAL_SERVERS);
   log(
     `${machine.cpuModel}, ${machine.cores} cores; Node ${machine.node}; commit ${machine.commit.slice(0, 12)}`,

@@ -74,7 +74,7 @@ const steal = (cpu: MachineCpu | null) => (cpu ? `; ${describeMachineCpu(cpu)}` 
 const stealAside = (cpu: MachineCpu | null) => (cpu ? ` (${describeMachineCpu(cpu)})` : '');
 
 /** Errors, generator lag and CPU steal are said next to the figure they spoil. */
-function caveats(stream: StreamResult, cpu: MachineCpu | null): string {
+export function caveats(stream: StreamResult, cpu: MachineCpu | null): string {
   const notes: string[] = [];
   if (errorCount(stream) > 0) notes.push(`errors: ${errorList(stream.errors)}`);
   const lag = `lag p50 ${formatMs(stream.lag.p50)}, p99 ${formatMs(stream.lag.p99)}`;
@@ -262,7 +262,7 @@ function coldStartRows(cold: WithMachineCpu<ColdStartResult>): Row[] {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
-const MODE_TITLES: Record<ProcessMode, string> = {
+export const MODE_TITLES: Record<ProcessMode, string> = {
   'two-process': 'two processes (ROLE=api + ROLE=worker)',
   'single-process': 'one process (ROLE=all)',
 };

@@ -14,6 +14,7 @@ import type { ProcessMode } from '../service/service-processes';
 import type { MachineCpu } from '../service/machine-cpu';
 import type { MachineInfo } from '../service/machine-info';
 import type { MemoryPeak } from '../service/memory-sampler';
+import type { HistoryReport } from '../grown/grown-database';
 
 /** What one endpoint's requests measured; latencies in milliseconds. */
 export interface StreamResult {
@@ -208,4 +209,32 @@ export interface DriverResults {
    * null in single-process mode.
    */
   logged: { api: Record<string, number>; worker: Record<string, number> | null };
+}
+
+/** Pages InnoDB read from disk (buffer pool misses) over a scenario, per order it placed. */
+export interface PageReads {
+  reads: number;
+  orders: number;
+  perOrder: number;
+}
+
+/** One database's REQ-3.2.2 and REQ-3.3.1 in a --grown run. */
+export interface GrownSide {
+  /** data + index bytes of the service's database when its scenarios started. */
+  sizeBytes: number;
+  throughput: WithMachineCpu<ThroughputResult> & { pageReads: PageReads };
+  createCancel: WithMachineCpu<CreateCancelResult> & { pageReads: PageReads };
+  logged: DriverResults['logged'];
+}
+
+/** REQ-3.2.2 and REQ-3.3.1 on a grown database and a fresh one, on the same server, in one run. */
+export interface GrownResults {
+  date: string;
+  driver: Driver;
+  mode: ProcessMode;
+  machine: MachineInfo;
+  options: Record<string, unknown>;
+  history: HistoryReport;
+  fresh: GrownSide;
+  grown: GrownSide;
 }

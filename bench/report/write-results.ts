@@ -4,7 +4,8 @@ import { format, resolveConfig } from 'prettier';
 import { formatMs } from '../load/histogram';
 import { TARGETS } from '../scenarios/targets';
 import { driverSection, rewriteSection, sectionKey } from './markdown';
-import type { DriverResults, StreamResult } from './results';
+import { grownSection } from './grown-markdown';
+import type { DriverResults, GrownResults, StreamResult } from './results';
 import { latencyChartSvg, type ChartLine, type LatencyChart } from './svg-chart';
 
 const PREAMBLE = '# Benchmarks\n';
@@ -124,11 +125,32 @@ export async function writeResults(root: string, r: DriverResults): Promise<stri
 
   const markdown = join(root, 'BENCHMARKS.md');
   rewriteSection(markdown, sectionKey(r), driverSection(r, links, relative(root, json)), PREAMBLE);
+  await formatMarkdown(markdown);
+  written.push(markdown);
+  return written;
+}
+
+/** Formatted as Prettier would, so that lint stays green. */
+async function formatMarkdown(markdown: string): Promise<void> {
   const config = (await resolveConfig(markdown)) ?? {};
   writeFileSync(
     markdown,
     await format(readFileSync(markdown, 'utf8'), { ...config, filepath: markdown }),
   );
-  written.push(markdown);
-  return written;
+}
+
+/**
+ * Writes bench/results/<date>-<driver>-grown.json and rewrites that run's generated section of
+ * BENCHMARKS.md.
+ */
+export async function writeGrownResults(root: string, r: GrownResults): Promise<string[]> {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const key = `${sectionKey(r)}-grown`;
+  const json = join(dir, `${r.date}-${key}.json`);
+  writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
+  const markdown = join(root, 'BENCHMARKS.md');
+  rewriteSection(markdown, key, grownSection(r, relative(root, json)), PREAMBLE);
+  await formatMarkdown(markdown);
+  return [json, markdown];
 }

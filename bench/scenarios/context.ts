@@ -20,6 +20,8 @@ export interface ScenarioContext {
   options: BenchOptions;
   /** Unique to this run: seeds unique emails. */
   runId: string;
+  /** The MariaDB the service uses, when the bench started its own; otherwise the one running. */
+  mariadbPid?: number;
   log(line: string): void;
 }
 
@@ -38,7 +40,7 @@ export function measureCpuPerOrder(context: ScenarioContext) {
   return watchCpuPerOrder({
     api: context.api.pid,
     worker: context.worker?.pid ?? null,
-    mariadb: pidOf('mariadbd'),
+    mariadb: context.mariadbPid ?? pidOf('mariadbd'),
     broker: pidOf(BROKER_COMMAND[context.env.driver]),
     generator: process.pid,
   });

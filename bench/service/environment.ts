@@ -134,17 +134,22 @@ function rateLimits(load: BenchLoad): Record<string, string> {
   };
 }
 
+/**
+ * The service's environment on a new database of its own, or on `existingDatabase`, which it
+ * then leaves in place.
+ */
 export async function createServiceEnvironment(
   servers: Servers,
   driver: Driver,
   runId: string,
   options: ServiceTuning & BenchLoad,
+  existingDatabase: string | null = null,
 ): Promise<ServiceEnvironment> {
-  const database = `bench_${runId}_${driver}`;
+  const database = existingDatabase ?? `bench_${runId}_${driver}`;
   const queueName = `bench-${runId}-${driver}`;
   const cacheKeyPrefix = `${queueName}:`;
   const authSecret = randomBytes(32).toString('base64url');
-  await createDatabase(servers, database);
+  if (existingDatabase === null) await createDatabase(servers, database);
   const db = openDatabase(servers, database);
   return {
     driver,
@@ -169,7 +174,7 @@ export async function createServiceEnvironment(
     db,
     async cleanUp() {
       await db.end();
-      await dropDatabase(servers, database);
+      if (existingDatabase === null) await dropDatabase(servers, database);
       // BullMQ keeps its keys under bull:<queue>:; the RabbitMQ adapter declares three queues.
       await deleteRedisKeys(servers.redisUrl, [`${cacheKeyPrefix}*`, `bull:${queueName}:*`]);
       if (driver === 'rabbitmq') await deleteRabbitmqQueues(servers.amqpUrl, queueName);

@@ -65,3 +65,17 @@ export function describeMachineCpu(cpu: MachineCpu): string {
   const figure = (value: number) => (value < 10 ? String(value) : value.toFixed(0));
   return `CPU steal ${figure(cpu.stealPercent)}%, machine busy ${figure(cpu.busyPercent)}%`;
 }
+
+/** Runs one scenario or baseline, and notes the machine's CPU from its start to its end. */
+export async function withMachineCpu<T>(
+  name: string,
+  work: () => Promise<T>,
+  log: (line: string) => void,
+): Promise<T & { machineCpu: MachineCpu | null }> {
+  log(name);
+  const watch = watchMachineCpu();
+  const result = await work();
+  const machineCpu = watch.stop();
+  if (machineCpu) log(`  ${name}: ${describeMachineCpu(machineCpu)}, over ${machineCpu.seconds} s`);
+  return { ...result, machineCpu };
+}

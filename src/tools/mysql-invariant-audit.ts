@@ -441,31 +441,43 @@ async function noStalledWork(
   };
 }
 
+/**
+ * The ledger row that docs/sql/archive-orders.sql leaves for the rows of the orders it archived:
+ * their sum, one row per customer or product. The service never writes this kind.
+ */
+const ARCHIVED = 'ARCHIVED';
+
+/** " + archived -1200", said only where orders were archived. */
+const archivedPart = (row: Row) => (big(row.archived) === 0n ? '' : ` + archived ${row.archived}`);
+
 async function balanceFromOrders(sql: Sql, { census }: AuditContext): Promise<AuditCheck> {
   const rows = await select(
     sql,
     `SELECT c.id, c.balance,
             COALESCE(f.opening, 0) AS opening, COALESCE(f.deposits, 0) AS deposits,
-            COALESCE(s.spent, 0) AS spent
+            COALESCE(f.archived, 0) AS archived, COALESCE(s.spent, 0) AS spent
      FROM customers c
      LEFT JOIN (SELECT customer_id,
                        SUM(CASE WHEN kind = 'OPENING' THEN amount ELSE 0 END) AS opening,
-                       SUM(CASE WHEN kind = 'DEPOSIT' THEN amount ELSE 0 END) AS deposits
-                FROM wallet_ledger WHERE kind IN ('OPENING', 'DEPOSIT')
+                       SUM(CASE WHEN kind = 'DEPOSIT' THEN amount ELSE 0 END) AS deposits,
+                       SUM(CASE WHEN kind = ? THEN amount ELSE 0 END) AS archived
+                FROM wallet_ledger WHERE kind IN ('OPENING', 'DEPOSIT', ?)
                 GROUP BY customer_id) f ON f.customer_id = c.id
      LEFT JOIN (SELECT customer_id, SUM(total) AS spent FROM orders
                 WHERE status = 'COMPLETED' GROUP BY customer_id) s ON s.customer_id = c.id
-     WHERE c.balance <> COALESCE(f.opening, 0) + COALESCE(f.deposits, 0) - COALESCE(s.spent, 0)
+     WHERE c.balance <> COALESCE(f.opening, 0) + COALESCE(f.deposits, 0)
+                        + COALESCE(f.archived, 0) - COALESCE(s.spent, 0)
      ORDER BY c.id`,
+    [ARCHIVED, ARCHIVED],
   );
   return {
     name: 'balance-equals-opening-plus-deposits-minus-completed',
     description:
-      "every customer's balance = opening balance + deposits - totals of its COMPLETED orders",
+      "every customer's balance = opening balance + deposits - totals of its COMPLETED orders (+ what its archived orders moved)",
     checked: census.customers,
     violations: rows.map(
       (row) =>
-        `customer ${row.id}: balance is ${row.balance}, but opening ${row.opening} + deposits ${row.deposits} - completed ${row.spent} = ${big(row.opening) + big(row.deposits) - big(row.spent)}`,
+        `customer ${row.id}: balance is ${row.balance}, but opening ${row.opening} + deposits ${row.deposits}${archivedPart(row)} - completed ${row.spent} = ${big(row.opening) + big(row.deposits) + big(row.archived) - big(row.spent)}`,
     ),
   };
 }
@@ -475,27 +487,30 @@ async function stockFromOrders(sql: Sql, { census }: AuditContext): Promise<Audi
     sql,
     `SELECT p.id, p.stock,
             COALESCE(h.initial, 0) AS initial, COALESCE(h.adjusted, 0) AS adjusted,
-            COALESCE(s.sold, 0) AS sold
+            COALESCE(h.archived, 0) AS archived, COALESCE(s.sold, 0) AS sold
      FROM products p
      LEFT JOIN (SELECT product_id,
                        SUM(CASE WHEN kind = 'INITIAL' THEN quantity ELSE 0 END) AS initial,
-                       SUM(CASE WHEN kind = 'ADJUSTMENT' THEN quantity ELSE 0 END) AS adjusted
-                FROM inventory_ledger WHERE kind IN ('INITIAL', 'ADJUSTMENT')
+                       SUM(CASE WHEN kind = 'ADJUSTMENT' THEN quantity ELSE 0 END) AS adjusted,
+                       SUM(CASE WHEN kind = ? THEN quantity ELSE 0 END) AS archived
+                FROM inventory_ledger WHERE kind IN ('INITIAL', 'ADJUSTMENT', ?)
                 GROUP BY product_id) h ON h.product_id = p.id
      LEFT JOIN (SELECT oi.product_id, SUM(oi.quantity) AS sold
                 FROM order_items oi JOIN orders o ON o.id = oi.order_id
                 WHERE o.status = 'COMPLETED' GROUP BY oi.product_id) s ON s.product_id = p.id
-     WHERE p.stock <> COALESCE(h.initial, 0) + COALESCE(h.adjusted, 0) - COALESCE(s.sold, 0)
+     WHERE p.stock <> COALESCE(h.initial, 0) + COALESCE(h.adjusted, 0)
+                      + COALESCE(h.archived, 0) - COALESCE(s.sold, 0)
      ORDER BY p.id`,
+    [ARCHIVED, ARCHIVED],
   );
   return {
     name: 'stock-equals-initial-plus-adjustments-minus-completed',
     description:
-      "every product's stock = initial stock + adjustments - quantities in its COMPLETED orders",
+      "every product's stock = initial stock + adjustments - quantities in its COMPLETED orders (+ what its archived orders moved)",
     checked: census.products,
     violations: rows.map(
       (row) =>
-        `product ${row.id}: stock is ${row.stock}, but initial ${row.initial} + adjustments ${row.adjusted} - completed ${row.sold} = ${big(row.initial) + big(row.adjusted) - big(row.sold)}`,
+        `product ${row.id}: stock is ${row.stock}, but initial ${row.initial} + adjustments ${row.adjusted}${archivedPart(row)} - completed ${row.sold} = ${big(row.initial) + big(row.adjusted) + big(row.archived) - big(row.sold)}`,
     ),
   };
 }

@@ -86,6 +86,11 @@ export class OwnRedis {
 /** Run as root, mariadbd must drop to the mysql user; anyone else runs it as themselves. */
 const AS_MYSQL = process.getuid?.() === 0 ? ['--user=mysql'] : [];
 
+export interface OwnMariadbOptions {
+  /** --innodb-buffer-pool-size, e.g. '64M'. */
+  bufferPool?: string;
+}
+
 /**
  * A mariadbd of the test's own, with its own data directory, port and socket, that a test may
  * kill and start again; root has no password over TCP. Never the shared 3306.
@@ -97,9 +102,12 @@ export class OwnMariadb {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    /** Read at each (re)start. */
+    public bufferPool: string,
   ) {}
 
-  static async start(dir: string): Promise<OwnMariadb> {
+  /** A new server on a new data directory under `dir`. */
+  static async start(dir: string, options: OwnMariadbOptions = {}): Promise<OwnMariadb> {
     // Dropped to the mysql user, mariadbd must reach the directory (and it owns its data).
     mkdirSync(dir, { recursive: true });
     chmodSync(dir, 0o755);
@@ -110,9 +118,20 @@ export class OwnMariadb {
       '--auth-root-authentication-method=normal',
       '--skip-test-db',
     ]);
-    const mariadb = new OwnMariadb(await freePort(), dir);
+    return OwnMariadb.open(dir, options);
+  }
+
+  /** A server on the data directory a stopped OwnMariadb left under `dir`. */
+  static async open(dir: string, options: OwnMariadbOptions = {}): Promise<OwnMariadb> {
+    chmodSync(dir, 0o755);
+    const mariadb = new OwnMariadb(await freePort(), dir, options.bufferPool ?? '64M');
     await mariadb.restart();
     return mariadb;
+  }
+
+  /** The running server's process id; null when stopped. */
+  get pid(): number | null {
+    return this.server?.running ? this.server.pid : null;
   }
 
   /** A URL for the service, naming `database` on this server. */
@@ -137,7 +156,7 @@ export class OwnMariadb {
         ...AS_MYSQL,
         '--skip-log-bin',
         '--skip-name-resolve',
-        '--innodb-buffer-pool-size=64M',
+        `--innodb-buffer-pool-size=${this.bufferPool}`,
         '--max-connections=200',
       ],
       { logFile: join(this.dir, `mariadbd-${this.starts}.log`) },
