@@ -142,11 +142,11 @@ describe('MySQL migrations', () => {
       return [
         await explain(
           'SELECT SUM(amount) FROM wallet_ledger WHERE customer_id = ? AND kind IN (?)',
-          ['c', ['OPENING', 'DEPOSIT']],
+          [Buffer.alloc(16), ['OPENING', 'DEPOSIT']],
         ),
         await explain(
           'SELECT SUM(quantity) FROM inventory_ledger WHERE product_id = ? AND kind IN (?)',
-          ['p', ['INITIAL', 'ADJUSTMENT']],
+          [Buffer.alloc(16), ['INITIAL', 'ADJUSTMENT']],
         ),
       ];
     });
