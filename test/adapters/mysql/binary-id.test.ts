@@ -25,9 +25,7 @@ describe('binary ids', () => {
   it('orders bytes as the strings order: the lock order and the keyset tie-break agree', () => {
     fc.assert(
       fc.property(fc.uuid(), fc.uuid(), (a, b) => {
-        expect(Math.sign(Buffer.compare(idToBinary(a), idToBinary(b)))).toBe(
-          compareStrings(a, b),
-        );
+        expect(Math.sign(Buffer.compare(idToBinary(a), idToBinary(b)))).toBe(compareStrings(a, b));
       }),
     );
   });

@@ -20,13 +20,20 @@ function whenColumnIs(table: string, column: string, dataType: string, statement
   ];
 }
 
-/** As in 0004: MySQL has no DROP FOREIGN KEY IF EXISTS. */
-function dropForeignKeyIfPresent(table: string, constraint: string): string[] {
+/**
+ * Drops `constraint` of `table` while its `column` is not yet binary. MySQL has no DROP FOREIGN KEY
+ * IF EXISTS (as in 0004); and a key found on a binary column was re-added by a run interrupted
+ * later, after the last ALTER of its table, which a resumed run does not repeat.
+ */
+function dropForeignKeyBeforeConversion(table: string, constraint: string, column: string) {
   return [
     `SET @id_ddl = IF(
        EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS
                WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'
-                 AND CONSTRAINT_NAME = '${constraint}' AND CONSTRAINT_TYPE = 'FOREIGN KEY'),
+                 AND CONSTRAINT_NAME = '${constraint}' AND CONSTRAINT_TYPE = 'FOREIGN KEY')
+       AND NOT EXISTS (SELECT 1 FROM information_schema.COLUMNS
+               WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'
+                 AND COLUMN_NAME = '${column}' AND DATA_TYPE = 'binary'),
        'ALTER TABLE ${table} DROP FOREIGN KEY ${constraint}',
        'DO 0')`,
     'PREPARE id_ddl FROM @id_ddl',
@@ -95,11 +102,15 @@ function toBinaryIds(table: string, columns: IdColumn[], more: string[] = []): s
 export const binaryIds: SqlMigration = {
   name: '0005-binary-ids',
   up: [
-    ...dropForeignKeyIfPresent('order_items', 'fk_order_items_order'),
-    ...dropForeignKeyIfPresent('wallet_ledger', 'fk_wallet_ledger_customer'),
-    ...dropForeignKeyIfPresent('wallet_ledger', 'fk_wallet_ledger_order'),
-    ...dropForeignKeyIfPresent('inventory_ledger', 'fk_inventory_ledger_product'),
-    ...dropForeignKeyIfPresent('inventory_ledger', 'fk_inventory_ledger_order'),
+    ...dropForeignKeyBeforeConversion('order_items', 'fk_order_items_order', 'order_id'),
+    ...dropForeignKeyBeforeConversion('wallet_ledger', 'fk_wallet_ledger_customer', 'customer_id'),
+    ...dropForeignKeyBeforeConversion('wallet_ledger', 'fk_wallet_ledger_order', 'order_id'),
+    ...dropForeignKeyBeforeConversion(
+      'inventory_ledger',
+      'fk_inventory_ledger_product',
+      'product_id',
+    ),
+    ...dropForeignKeyBeforeConversion('inventory_ledger', 'fk_inventory_ledger_order', 'order_id'),
     ...toBinaryIds('customers', [{ name: 'id' }]),
     ...toBinaryIds('products', [{ name: 'id' }]),
     ...toBinaryIds('orders', [{ name: 'id' }, { name: 'customer_id' }]),
