@@ -122,10 +122,9 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     sql: string,
     values?: unknown[],
   ): Promise<T[]> => {
-    const [rows] = await (await ownConnection()).query<T[]>(
-      sql,
-      values === undefined ? undefined : (asStored(values) as unknown[]),
-    );
+    const [rows] = await (
+      await ownConnection()
+    ).query<T[]>(sql, values === undefined ? undefined : (asStored(values) as unknown[]));
     return Array.isArray(rows) ? rows.map((row) => asRead(row)) : rows;
   };
 

@@ -259,9 +259,7 @@ export class MysqlOrderRepository implements OrderRepository {
           : tx.select<IdRow>('SELECT id FROM products WHERE id IN (?)', [
               productIds.map(idToLookup),
             ]),
-        tx.select<IdRow>('SELECT id FROM customers WHERE id IN (?)', [
-          customerIds.map(idToLookup),
-        ]),
+        tx.select<IdRow>('SELECT id FROM customers WHERE id IN (?)', [customerIds.map(idToLookup)]),
       ]);
       const existingProducts = new Set(products.map((row) => productId(idFromBinary(row.id))));
       const existingCustomers = new Set(customers.map((row) => idFromBinary(row.id)));
@@ -326,11 +324,7 @@ export class MysqlOrderRepository implements OrderRepository {
       ),
     }));
     const items = withPricesToWrite.flatMap((order) =>
-      order.items.map((item) => [
-        idToBinary(order.id),
-        idToBinary(item.productId),
-        item.unitPrice,
-      ]),
+      order.items.map((item) => [idToBinary(order.id), idToBinary(item.productId), item.unitPrice]),
     );
     await this.db.atomically(async (tx) => {
       await tx.write(
@@ -377,7 +371,8 @@ export class MysqlOrderRepository implements OrderRepository {
     ];
     return jobs
       .sort(
-        (a, b) => a.row.since.getTime() - b.row.since.getTime() || Buffer.compare(a.row.id, b.row.id),
+        (a, b) =>
+          a.row.since.getTime() - b.row.since.getTime() || Buffer.compare(a.row.id, b.row.id),
       )
       .slice(0, limit)
       .map(({ kind, row }) => ({ kind, orderId: orderId(idFromBinary(row.id)) }));
