@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
+import { v7 as newId } from 'uuid';
+import { idToLookup } from '../../src/adapters/persistence/mysql/binary-id';
 import { migrateDatabase } from '../../src/adapters/persistence/mysql/migrate';
 import { parseMysqlUrl } from '../../src/adapters/persistence/mysql/mysql-connection';
 import { valueById } from '../../src/adapters/persistence/mysql/value-by-id';
 import { loadConfig } from '../../src/config/config';
 import type { RawSqlResult } from '../report/results';
 import { mapLimit, OrderMix, throughputCatalog } from '../scenarios/workload';
-import { databaseUrl, dropDatabase, type Servers } from '../service/environment';
+import { databaseUrl, dropDatabase, idsAsStrings, type Servers } from '../service/environment';
 
 /*
  * The processing ceiling: the statements the worker runs for a batch of orders (ProcessOrderJobs
@@ -170,11 +171,22 @@ function updateOrders(orders: readonly LockedOrder[], completed: ReadonlySet<str
   ];
 }
 
+/** Ids as the store holds them (binary-id.ts): they are the only UUIDs among the values. */
+function stored(values: unknown[]): unknown[] {
+  return values.map((value) =>
+    typeof value === 'string'
+      ? (idToLookup(value) ?? value)
+      : Array.isArray(value)
+        ? stored(value)
+        : value,
+  );
+}
+
 /** The statements one after the other, a round trip each; answers each statement's result. */
 async function send(connection: PoolConnection, statements: Statement[]): Promise<unknown[]> {
   const results: unknown[] = [];
   for (const { sql, values } of statements) {
-    const [result] = await connection.query(sql, values);
+    const [result] = await connection.query(sql, stored(values));
     results.push(result);
   }
   return results;
@@ -275,11 +287,11 @@ export async function processBatch(pool: Pool, batch: readonly SeededOrder[]): P
 async function seed(pool: Pool, orders: number, customers: number, products: number) {
   const catalog = throughputCatalog(orders, customers, products);
   const now = new Date();
-  const customerIds = catalog.balances.map(() => randomUUID());
-  const productIds = catalog.products.map(() => randomUUID());
+  const customerIds = catalog.balances.map(() => newId());
+  const productIds = catalog.products.map(() => newId());
   await pool.query(
     'INSERT INTO customers (id, name, email, balance, created_at, updated_at) VALUES ?',
-    [
+    stored([
       customerIds.map((id, i) => [
         id,
         `Customer ${i}`,
@@ -288,11 +300,11 @@ async function seed(pool: Pool, orders: number, customers: number, products: num
         now,
         now,
       ]),
-    ],
+    ]),
   );
   await pool.query(
     'INSERT INTO products (id, name, price, stock, created_at, updated_at) VALUES ?',
-    [
+    stored([
       productIds.map((id, i) => [
         id,
         `Product ${i}`,
@@ -301,23 +313,23 @@ async function seed(pool: Pool, orders: number, customers: number, products: num
         now,
         now,
       ]),
-    ],
+    ]),
   );
   const mix = new OrderMix(322, customerIds, productIds, catalog.hotCount, catalog.hotShare);
-  const planned = Array.from({ length: orders }, () => ({ id: randomUUID(), ...mix.next() }));
+  const planned = Array.from({ length: orders }, () => ({ id: newId(), ...mix.next() }));
   for (let from = 0; from < planned.length; from += 1000) {
     const chunk = planned.slice(from, from + 1000);
     await pool.query(
       'INSERT INTO orders (id, customer_id, status, created_at, updated_at) VALUES ?',
-      [chunk.map((order) => [order.id, order.customerId, 'PENDING', now, now])],
+      stored([chunk.map((order) => [order.id, order.customerId, 'PENDING', now, now])]),
     );
     await pool.query(
       'INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price) VALUES ?',
-      [
+      stored([
         chunk.flatMap((order) =>
           order.items.map((item, line) => [order.id, line, item.productId, item.quantity, null]),
         ),
-      ],
+      ]),
     );
   }
   return planned.map((order): SeededOrder => ({
@@ -339,6 +351,7 @@ export async function measureRawOrderSql(
     uri: url,
     connectionLimit: BATCHES_IN_FLIGHT,
     timezone: 'Z',
+    typeCast: idsAsStrings,
   });
   try {
     const seeded = await seed(pool, sizes.orders, sizes.customers, sizes.products);

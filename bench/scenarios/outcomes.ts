@@ -1,4 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { idToBinary } from '../../src/adapters/persistence/mysql/binary-id';
 import type { OutcomeCheck } from '../report/results';
 import type { SeededCustomer, SeededProduct } from './workload';
 
@@ -66,7 +67,7 @@ export async function checkOutcomes(
   products: readonly SeededProduct[],
   acceptedIds?: readonly string[],
 ): Promise<OutcomeCheck> {
-  const customerIds = customers.map((c) => c.id);
+  const customerIds = customers.map((c) => idToBinary(c.id));
   const [orders] = await db.query<OrderRow[]>(
     'SELECT id, customer_id, status, total, failure_reason FROM orders WHERE customer_id IN (?)',
     [customerIds],
@@ -83,7 +84,7 @@ export async function checkOutcomes(
   );
   const [stocks] = await db.query<RowDataPacket[]>(
     'SELECT id, price, stock FROM products WHERE id IN (?)',
-    [products.map((p) => p.id)],
+    [products.map((p) => idToBinary(p.id))],
   );
   const [balances] = await db.query<RowDataPacket[]>(
     'SELECT id, balance FROM customers WHERE id IN (?)',

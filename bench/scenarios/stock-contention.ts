@@ -1,4 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
+import { idToBinary } from '../../src/adapters/persistence/mysql/binary-id';
 import { runOpenModel } from '../load/open-model';
 import { streamResult, type ContentionResult } from '../report/results';
 import type { ScenarioContext } from './context';
@@ -39,7 +40,7 @@ export async function stockContention(context: ScenarioContext): Promise<Content
             (SELECT balance FROM customers WHERE id = ?) AS balance,
             (SELECT COUNT(*) FROM wallet_ledger WHERE customer_id = ? AND kind = 'ORDER_DEBIT')
               AS debits`,
-    [product.id, customer.id, customer.id],
+    [product.id, customer.id, customer.id].map(idToBinary),
   );
   const stockAfter = Number(row?.stock);
   const debited = customer.balance - Number(row?.balance);

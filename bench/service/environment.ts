@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect as connectAmqp } from 'amqplib';
 import Redis from 'ioredis';
-import { createConnection, createPool, type Pool } from 'mysql2/promise';
+import { createConnection, createPool, type Pool, type TypeCast } from 'mysql2/promise';
+import { idFromBinary } from '../../src/adapters/persistence/mysql/binary-id';
 import { rabbitmqQueueNames } from '../../src/adapters/queue/rabbitmq/rabbitmq-order-queue';
 import type { BenchOptions } from '../options';
 
@@ -48,11 +49,22 @@ export async function dropDatabase(servers: Servers, database: string): Promise<
 }
 
 /** A few connections of the bench's own, for seeding checks and reading outcomes. */
+/**
+ * For the bench's own reads of the service's tables: ids as strings. They are the tables' only
+ * fixed-length 16-byte columns (BINARY(16)).
+ */
+export const idsAsStrings: TypeCast = (field, next) => {
+  if (field.type !== 'STRING' || field.length !== 16) return next();
+  const bytes = field.buffer();
+  return bytes === null ? null : idFromBinary(bytes);
+};
+
 export function openDatabase(servers: Servers, database: string, connections = 4): Pool {
   return createPool({
     uri: databaseUrl(servers, database),
     connectionLimit: connections,
     timezone: 'Z',
+    typeCast: idsAsStrings,
   });
 }
 

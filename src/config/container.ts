@@ -4,8 +4,8 @@ import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
-import { RandomIdGenerator } from '../adapters/system/random-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
+import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator';
 import type { AppConfig } from './config';
 import { Disposers } from './disposers';
 import { bindAuth, type CustomerTokenSigner } from './modules/auth-module';
@@ -39,7 +39,7 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
   const clock = new SystemClock();
   try {
     bindValue(container, TOKENS.Clock, clock);
-    bindValue(container, TOKENS.IdGenerator, new RandomIdGenerator());
+    bindValue(container, TOKENS.IdGenerator, new UuidV7IdGenerator());
     bindValue(container, TOKENS.Logger, logger);
     await bindStore(container, config.store, disposers, checks, warmUps);
     bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);

@@ -6,6 +6,7 @@ import {
   type RowDataPacket,
 } from 'mysql2/promise';
 import { FAILURE_REASONS, ORDER_STATUSES } from '../domain/order/order';
+import { idFromBinary } from '../adapters/persistence/mysql/binary-id';
 import { connectionOptions, parseMysqlUrl } from '../adapters/persistence/mysql/mysql-connection';
 
 /** One invariant of the store and what the audit found when it checked it. */
@@ -57,8 +58,14 @@ interface AuditContext {
   now: Date;
 }
 
+/** Ids are the store's only binary columns: each comes back as its string, for the reports. */
 async function select(sql: Sql, statement: string, values: unknown[] = []): Promise<Row[]> {
   const [rows] = await sql.query<Row[]>(statement, values);
+  for (const row of rows) {
+    for (const [column, value] of Object.entries(row)) {
+      if (Buffer.isBuffer(value)) row[column] = idFromBinary(value);
+    }
+  }
   return rows;
 }
 

@@ -1,6 +1,7 @@
 import { adminToken, bearer } from '../support/tokens';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { REDIS_URL } from '../support/brokers';
+import { idToBinary } from '../../src/adapters/persistence/mysql/binary-id';
 import { eventually } from '../support/eventually';
 import { httpClient } from '../support/http-client';
 import { FaultRig, printSummary } from './support/fault-rig';
@@ -29,7 +30,7 @@ async function stallTwice(rig: FaultRig, queue: Queue, jobId: string, productId:
   const blocker = await rig.probe.pool.getConnection();
   rig.onCleanup(async () => blocker.destroy());
   await blocker.beginTransaction();
-  await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [productId]);
+  await blocker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [idToBinary(productId)]);
   const runningAfterStalls = (stalls: number) =>
     eventually(
       async () => {

@@ -14,14 +14,15 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Ids that sort in creation order and are easy to read in failures. */
+/**
+ * Ids that sort in creation order and are easy to read in failures: UUIDv7-shaped, counting in
+ * the last digits, so that the MySQL store (which holds UUIDs only) takes them too.
+ */
 export class SequentialIds implements IdGenerator {
   private counter = 0;
 
-  constructor(private readonly prefix = 'id') {}
-
   next(): string {
     this.counter += 1;
-    return `${this.prefix}-${String(this.counter).padStart(6, '0')}`;
+    return `00000000-0000-7000-8000-${String(this.counter).padStart(12, '0')}`;
   }
 }

@@ -6,6 +6,7 @@ import {
   type PoolConnection,
   type RowDataPacket,
 } from 'mysql2/promise';
+import { idFromBinary, idToBinary } from '../../src/adapters/persistence/mysql/binary-id';
 
 /** The server integration tests use: a URL without a database; each test file makes its own. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -14,7 +15,10 @@ export interface TestDatabase {
   readonly name: string;
   /** TEST_DATABASE_URL naming this database. */
   readonly url: string;
-  /** One statement on this database, on a connection of the test's own (dates in UTC). */
+  /**
+   * One statement on this database, on a connection of the test's own (dates in UTC). Ids go in
+   * and come out as strings, as the service's API shows them (see asStored).
+   */
   query<T extends RowDataPacket = RowDataPacket>(sql: string, values?: unknown[]): Promise<T[]>;
   /** Deletes every row of the service's tables, children first; the schema stays. */
   clear(): Promise<void>;
@@ -75,6 +79,33 @@ export async function dropDatabase(name: string): Promise<void> {
   );
 }
 
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * Values as the store holds them: ids (the only UUIDs a test sends) as their BINARY(16) bytes,
+ * inside arrays (IN lists, multi-row VALUES) and objects (`SET ?`) too.
+ */
+function asStored(value: unknown): unknown {
+  if (typeof value === 'string' && CANONICAL_UUID.test(value)) return idToBinary(value);
+  if (Array.isArray(value)) return value.map(asStored);
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, asStored(v)]));
+  }
+  return value;
+}
+
+/** A row as a test reads it: ids (the store's only binary columns) as their strings. */
+function asRead<T extends RowDataPacket>(row: T): T {
+  const columns = row as Record<string, unknown>;
+  for (const [column, value] of Object.entries(columns)) {
+    if (Buffer.isBuffer(value)) columns[column] = idFromBinary(value);
+  }
+  return row;
+}
+
 /**
  * A fresh, empty database for one test file (the store under test creates its tables). Fails
  * when the server does not answer: integration tests never skip.
@@ -91,8 +122,10 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     sql: string,
     values?: unknown[],
   ): Promise<T[]> => {
-    const [rows] = await (await ownConnection()).query<T[]>(sql, values);
-    return rows;
+    const [rows] = await (
+      await ownConnection()
+    ).query<T[]>(sql, values === undefined ? undefined : (asStored(values) as unknown[]));
+    return Array.isArray(rows) ? rows.map((row) => asRead(row)) : rows;
   };
 
   return {

@@ -1,4 +1,5 @@
-import type { Pool } from 'mysql2/promise';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { idToBinary } from '../../../src/adapters/persistence/mysql/binary-id';
 import {
   createMysqlPool,
   parseMysqlUrl,
@@ -35,8 +36,15 @@ describe('MysqlOrderRepository.insertMany beside a worker transaction', () => {
     const worker = await pool.getConnection();
     try {
       await worker.beginTransaction();
-      await worker.query('SELECT id FROM products WHERE id = ? FOR UPDATE', [product!.id]);
-      await worker.query('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customer.id]);
+      const [products] = await worker.query<RowDataPacket[]>(
+        'SELECT id FROM products WHERE id = ? FOR UPDATE',
+        [idToBinary(product!.id)],
+      );
+      const [customers] = await worker.query<RowDataPacket[]>(
+        'SELECT id FROM customers WHERE id = ? FOR UPDATE',
+        [idToBinary(customer.id)],
+      );
+      expect([products.length, customers.length]).toEqual([1, 1]);
 
       expect(await store.orders.insertMany([order])).toEqual([null]);
       expect(await store.orders.findById(order.id)).toStrictEqual(order);

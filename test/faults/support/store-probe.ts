@@ -1,4 +1,5 @@
 import { createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { idFromBinary, idToBinary } from '../../../src/adapters/persistence/mysql/binary-id';
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
@@ -17,9 +18,9 @@ export class StoreProbe {
       const chunk = ids.slice(from, from + 1000);
       const [rows] = await this.pool.query<RowDataPacket[]>(
         'SELECT id, status FROM orders WHERE id IN (?)',
-        [chunk],
+        [chunk.map(idToBinary)],
       );
-      for (const row of rows) found.set(row.id as string, row.status as string);
+      for (const row of rows) found.set(idFromBinary(row.id as Buffer), row.status as string);
     }
     return found;
   }

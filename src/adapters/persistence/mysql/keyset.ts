@@ -1,4 +1,5 @@
 import type { PageRequest } from '../../../domain/shared/page';
+import { idToLookup } from './binary-id';
 
 /**
  * The WHERE fragment and values for one newest-first page on (created_at DESC, id DESC): rows
@@ -10,6 +11,6 @@ export function olderThanCursor(page: PageRequest, alias = ''): { sql: string; v
   const { createdAt, id } = page.after;
   return {
     sql: `(${alias}created_at < ? OR (${alias}created_at = ? AND ${alias}id < ?))`,
-    values: [createdAt, createdAt, id],
+    values: [createdAt, createdAt, idToLookup(id)],
   };
 }

@@ -2,11 +2,12 @@ import type { RowDataPacket } from 'mysql2/promise';
 import type { CustomerRepository } from '../../../application/ports/customer-repository';
 import type { Customer } from '../../../domain/customer/customer';
 import { customerId, type CustomerId } from '../../../domain/shared/ids';
+import { idFromBinary, idToBinary, idToLookup } from './binary-id';
 import type { Queryable } from './queryable';
 import { valueById } from './value-by-id';
 
 interface CustomerRecord {
-  id: string;
+  id: Buffer;
   name: string;
   email: string;
   balance: number;
@@ -21,7 +22,7 @@ const SELECT_CUSTOMER = `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ?`
 
 function toRow(customer: Customer): CustomerRecord {
   return {
-    id: customer.id,
+    id: idToBinary(customer.id),
     name: customer.name,
     email: customer.email,
     balance: customer.balance,
@@ -32,7 +33,7 @@ function toRow(customer: Customer): CustomerRecord {
 
 function fromRow(row: CustomerRow): Customer {
   return {
-    id: customerId(row.id),
+    id: customerId(idFromBinary(row.id)),
     name: row.name,
     email: row.email,
     balance: row.balance,
@@ -45,12 +46,14 @@ export class MysqlCustomerRepository implements CustomerRepository {
   constructor(private readonly db: Queryable) {}
 
   async findById(id: CustomerId): Promise<Customer | null> {
-    const [row] = await this.db.select<CustomerRow>(SELECT_CUSTOMER, [id]);
+    const [row] = await this.db.select<CustomerRow>(SELECT_CUSTOMER, [idToLookup(id)]);
     return row ? fromRow(row) : null;
   }
 
   async lockById(id: CustomerId): Promise<Customer | null> {
-    const [row] = await this.db.select<CustomerRow>(`${SELECT_CUSTOMER} FOR UPDATE`, [id]);
+    const [row] = await this.db.select<CustomerRow>(`${SELECT_CUSTOMER} FOR UPDATE`, [
+      idToLookup(id),
+    ]);
     return row ? fromRow(row) : null;
   }
 
@@ -58,7 +61,7 @@ export class MysqlCustomerRepository implements CustomerRepository {
     if (ids.length === 0) return [];
     const rows = await this.db.select<CustomerRow>(
       `SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id IN (?) ORDER BY id FOR UPDATE`,
-      [[...new Set(ids)].sort()],
+      [[...new Set(ids)].sort().map(idToLookup)],
     );
     return rows.map(fromRow);
   }

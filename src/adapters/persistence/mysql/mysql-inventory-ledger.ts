@@ -6,11 +6,12 @@ import {
   type InventoryMovementKind,
 } from '../../../domain/product/inventory-movement';
 import type { ProductId } from '../../../domain/shared/ids';
+import { idToBinary, idToLookup } from './binary-id';
 import type { Queryable } from './queryable';
 
 interface InventoryMovementRecord {
-  product_id: string;
-  order_id: string | null;
+  product_id: Buffer;
+  order_id: Buffer | null;
   kind: InventoryMovementKind;
   quantity: number;
   created_at: Date;
@@ -23,8 +24,8 @@ interface TotalRow extends RowDataPacket {
 
 function toRow(movement: InventoryMovement): InventoryMovementRecord {
   return {
-    product_id: movement.productId,
-    order_id: movement.orderId,
+    product_id: idToBinary(movement.productId),
+    order_id: movement.orderId === null ? null : idToBinary(movement.orderId),
     kind: movement.kind,
     quantity: movement.quantity,
     created_at: movement.createdAt,
@@ -53,7 +54,7 @@ export class MysqlInventoryLedger implements InventoryLedger {
   async suppliedTotal(productId: ProductId): Promise<number> {
     const [row] = await this.db.select<TotalRow>(
       'SELECT COALESCE(SUM(quantity), 0) AS total FROM inventory_ledger WHERE product_id = ? AND kind IN (?)',
-      [productId, [...SUPPLY_KINDS]],
+      [idToLookup(productId), [...SUPPLY_KINDS]],
     );
     return Number(row?.total ?? 0);
   }

@@ -12,13 +12,14 @@ import {
 import { UnknownCustomerError } from '../../../domain/customer/customer.errors';
 import { unknownProductsError } from '../../../domain/product/product.errors';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
+import { idFromBinary, idToBinary, idToLookup } from './binary-id';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
 import { valueById } from './value-by-id';
 
 interface OrderRecord {
-  id: string;
-  customer_id: string;
+  id: Buffer;
+  customer_id: Buffer;
   status: OrderStatus;
   total: number | null;
   failure_reason: FailureReason | null;
@@ -33,25 +34,25 @@ interface OrderRow extends OrderRecord, RowDataPacket {}
 
 /** An order row joined with one of its items; the item columns are null for an order without any. */
 interface OrderWithItemRow extends OrderRow {
-  item_product_id: string | null;
+  item_product_id: Buffer | null;
   item_quantity: number | null;
   item_unit_price: number | null;
   item_line_no: number | null;
 }
 
 interface ItemRow extends RowDataPacket {
-  order_id: string;
-  product_id: string;
+  order_id: Buffer;
+  product_id: Buffer;
   quantity: number;
   unit_price: number | null;
 }
 
 interface IdRow extends RowDataPacket {
-  id: string;
+  id: Buffer;
 }
 
 interface StalledRow extends RowDataPacket {
-  id: string;
+  id: Buffer;
   since: Date;
 }
 
@@ -89,8 +90,8 @@ const SELECT_ORDER_WITH_ITEMS = `
 
 function toRow(order: Order): OrderRecord {
   return {
-    id: order.id,
-    customer_id: order.customerId,
+    id: idToBinary(order.id),
+    customer_id: idToBinary(order.customerId),
     status: order.status,
     total: order.total,
     failure_reason: order.failureReason,
@@ -104,8 +105,8 @@ function toRow(order: Order): OrderRecord {
 
 function fromRow(row: OrderRecord, items: OrderItem[]): Order {
   return {
-    id: orderId(row.id),
-    customerId: customerId(row.customer_id),
+    id: orderId(idFromBinary(row.id)),
+    customerId: customerId(idFromBinary(row.customer_id)),
     status: row.status,
     items,
     total: row.total,
@@ -119,12 +120,12 @@ function fromRow(row: OrderRecord, items: OrderItem[]): Order {
 }
 
 function itemFromRow(row: {
-  product_id: string;
+  product_id: Buffer;
   quantity: number;
   unit_price: number | null;
 }): OrderItem {
   return {
-    productId: productId(row.product_id),
+    productId: productId(idFromBinary(row.product_id)),
     quantity: row.quantity,
     unitPrice: row.unit_price,
   };
@@ -135,7 +136,10 @@ const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : 
 /** Rows of orders joined with their items (see SELECT_ORDER_WITH_ITEMS), in ascending id order. */
 function fromJoinedRows(rows: OrderWithItemRow[]): Order[] {
   const byOrder = new Map<string, OrderWithItemRow[]>();
-  for (const row of rows) byOrder.set(row.id, [...(byOrder.get(row.id) ?? []), row]);
+  for (const row of rows) {
+    const id = idFromBinary(row.id);
+    byOrder.set(id, [...(byOrder.get(id) ?? []), row]);
+  }
   return [...byOrder.entries()].sort(byKey).map(([, orderRows]) => {
     orderRows.sort((a, b) => (a.item_line_no ?? 0) - (b.item_line_no ?? 0));
     const items = orderRows.flatMap((row) =>
@@ -197,7 +201,7 @@ export class MysqlOrderRepository implements OrderRepository {
   async findById(id: OrderId): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ?`,
-      [id],
+      [idToLookup(id)],
     );
     return fromJoinedRows(rows)[0] ?? null;
   }
@@ -206,7 +210,7 @@ export class MysqlOrderRepository implements OrderRepository {
   async lockById(id: OrderId): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id = ? FOR UPDATE`,
-      [id],
+      [idToLookup(id)],
     );
     return this.rememberPrices(fromJoinedRows(rows))[0] ?? null;
   }
@@ -215,7 +219,7 @@ export class MysqlOrderRepository implements OrderRepository {
     if (ids.length === 0) return [];
     const rows = await this.db.select<OrderWithItemRow>(
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.id IN (?) FOR UPDATE`,
-      [sortedUnique(ids)],
+      [sortedUnique(ids).map(idToLookup)],
     );
     return this.rememberPrices(fromJoinedRows(rows));
   }
@@ -223,7 +227,7 @@ export class MysqlOrderRepository implements OrderRepository {
   async findByIdempotencyKey(customer: CustomerId, key: string): Promise<Order | null> {
     const rows = await this.db.select<OrderWithItemRow>(
       `${SELECT_ORDER_WITH_ITEMS} WHERE o.customer_id = ? AND o.idempotency_key = ?`,
-      [customer, key],
+      [idToLookup(customer), key],
     );
     return fromJoinedRows(rows)[0] ?? null;
   }
@@ -233,11 +237,11 @@ export class MysqlOrderRepository implements OrderRepository {
     const rows = await this.db.select<OrderRow>(
       `SELECT ${ORDER_COLUMNS.join(', ')} FROM orders WHERE customer_id = ? AND ${older.sql}
        ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [customer, ...older.values, page.limit + 1],
+      [idToLookup(customer), ...older.values, page.limit + 1],
     );
     const items = await this.itemsOf(rows.map((row) => row.id));
     return toPage(
-      rows.map((row) => fromRow(row, items.get(row.id) ?? [])),
+      rows.map((row) => fromRow(row, items.get(idFromBinary(row.id)) ?? [])),
       page.limit,
     );
   }
@@ -260,13 +264,15 @@ export class MysqlOrderRepository implements OrderRepository {
       );
       const customerIds = sortedUnique(orders.map((order) => order.customerId));
       const keys = orders.flatMap((order) =>
-        order.idempotencyKey === null ? [] : [[order.customerId, order.idempotencyKey]],
+        order.idempotencyKey === null ? [] : [[idToLookup(order.customerId), order.idempotencyKey]],
       );
       const [products, customers, keyHolders] = await Promise.all([
         productIds.length === 0
           ? []
-          : tx.select<IdRow>('SELECT id FROM products WHERE id IN (?)', [productIds]),
-        tx.select<IdRow>('SELECT id FROM customers WHERE id IN (?)', [customerIds]),
+          : tx.select<IdRow>('SELECT id FROM products WHERE id IN (?)', [
+              productIds.map(idToLookup),
+            ]),
+        tx.select<IdRow>('SELECT id FROM customers WHERE id IN (?)', [customerIds.map(idToLookup)]),
         keys.length === 0
           ? []
           : tx.select<OrderWithItemRow>(
@@ -274,8 +280,8 @@ export class MysqlOrderRepository implements OrderRepository {
               [keys],
             ),
       ]);
-      const existingProducts = new Set(products.map((row) => productId(row.id)));
-      const existingCustomers = new Set(customers.map((row) => row.id));
+      const existingProducts = new Set(products.map((row) => productId(idFromBinary(row.id))));
+      const existingCustomers = new Set(customers.map((row) => idFromBinary(row.id)));
       const holders = new Map(fromJoinedRows(keyHolders).map((order) => [keyOf(order), order]));
       const outcomes = orders.map((order): InsertRefusal | null => {
         const key = keyOf(order);
@@ -301,9 +307,9 @@ export class MysqlOrderRepository implements OrderRepository {
       ]);
       const items = stored.flatMap((order) =>
         order.items.map((item, index) => [
-          order.id,
+          idToBinary(order.id),
           index,
-          item.productId,
+          idToBinary(item.productId),
           item.quantity,
           item.unitPrice,
         ]),
@@ -343,7 +349,7 @@ export class MysqlOrderRepository implements OrderRepository {
       ),
     }));
     const items = withPricesToWrite.flatMap((order) =>
-      order.items.map((item) => [order.id, item.productId, item.unitPrice]),
+      order.items.map((item) => [idToBinary(order.id), idToBinary(item.productId), item.unitPrice]),
     );
     await this.db.atomically(async (tx) => {
       await tx.write(
@@ -357,7 +363,7 @@ export class MysqlOrderRepository implements OrderRepository {
          SET unit_price = CASE ${items.map(() => 'WHEN order_id = ? AND product_id = ? THEN ?').join(' ')}
                           ELSE unit_price END
          WHERE order_id IN (?)`,
-        [...items.flat(), withPricesToWrite.map((order) => order.id)],
+        [...items.flat(), withPricesToWrite.map((order) => idToBinary(order.id))],
       );
     });
     this.rememberPrices(withPricesToWrite);
@@ -391,11 +397,10 @@ export class MysqlOrderRepository implements OrderRepository {
     return jobs
       .sort(
         (a, b) =>
-          a.row.since.getTime() - b.row.since.getTime() ||
-          (a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0),
+          a.row.since.getTime() - b.row.since.getTime() || Buffer.compare(a.row.id, b.row.id),
       )
       .slice(0, limit)
-      .map(({ kind, row }) => ({ kind, orderId: orderId(row.id) }));
+      .map(({ kind, row }) => ({ kind, orderId: orderId(idFromBinary(row.id)) }));
   }
 
   private rememberPrices(orders: Order[]): Order[] {
@@ -403,7 +408,7 @@ export class MysqlOrderRepository implements OrderRepository {
     return orders;
   }
 
-  private async itemsOf(ids: readonly string[]): Promise<Map<string, OrderItem[]>> {
+  private async itemsOf(ids: readonly Buffer[]): Promise<Map<string, OrderItem[]>> {
     const byOrder = new Map<string, OrderItem[]>();
     if (ids.length === 0) return byOrder;
     const rows = await this.db.select<ItemRow>(
@@ -412,9 +417,10 @@ export class MysqlOrderRepository implements OrderRepository {
       [ids],
     );
     for (const row of rows) {
-      const items = byOrder.get(row.order_id) ?? [];
+      const id = idFromBinary(row.order_id);
+      const items = byOrder.get(id) ?? [];
       items.push(itemFromRow(row));
-      byOrder.set(row.order_id, items);
+      byOrder.set(id, items);
     }
     return byOrder;
   }

@@ -3,12 +3,13 @@ import type { ProductRepository } from '../../../application/ports/product-repos
 import type { Product } from '../../../domain/product/product';
 import { productId, type ProductId } from '../../../domain/shared/ids';
 import { toPage, type Page, type PageRequest } from '../../../domain/shared/page';
+import { idFromBinary, idToBinary, idToLookup } from './binary-id';
 import { olderThanCursor } from './keyset';
 import type { Queryable } from './queryable';
 import { valueById } from './value-by-id';
 
 interface ProductRecord {
-  id: string;
+  id: Buffer;
   name: string;
   price: number;
   stock: number;
@@ -22,7 +23,7 @@ const PRODUCT_COLUMNS = 'id, name, price, stock, created_at, updated_at';
 
 function toRow(product: Product): ProductRecord {
   return {
-    id: product.id,
+    id: idToBinary(product.id),
     name: product.name,
     price: product.price,
     stock: product.stock,
@@ -33,7 +34,7 @@ function toRow(product: Product): ProductRecord {
 
 function fromRow(row: ProductRow): Product {
   return {
-    id: productId(row.id),
+    id: productId(idFromBinary(row.id)),
     name: row.name,
     price: row.price,
     stock: row.stock,
@@ -48,7 +49,7 @@ export class MysqlProductRepository implements ProductRepository {
   async findById(id: ProductId): Promise<Product | null> {
     const [row] = await this.db.select<ProductRow>(
       `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ?`,
-      [id],
+      [idToLookup(id)],
     );
     return row ? fromRow(row) : null;
   }
@@ -57,7 +58,7 @@ export class MysqlProductRepository implements ProductRepository {
     if (ids.length === 0) return [];
     const rows = await this.db.select<ProductRow>(
       `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id IN (?) ORDER BY id FOR UPDATE`,
-      [ids],
+      [ids.map(idToLookup)],
     );
     return rows.map(fromRow);
   }

@@ -6,11 +6,12 @@ import {
   type WalletEntryKind,
 } from '../../../domain/customer/wallet-entry';
 import type { CustomerId } from '../../../domain/shared/ids';
+import { idToBinary, idToLookup } from './binary-id';
 import type { Queryable } from './queryable';
 
 interface WalletEntryRecord {
-  customer_id: string;
-  order_id: string | null;
+  customer_id: Buffer;
+  order_id: Buffer | null;
   kind: WalletEntryKind;
   amount: number;
   created_at: Date;
@@ -23,8 +24,8 @@ interface TotalRow extends RowDataPacket {
 
 function toRow(entry: WalletEntry): WalletEntryRecord {
   return {
-    customer_id: entry.customerId,
-    order_id: entry.orderId,
+    customer_id: idToBinary(entry.customerId),
+    order_id: entry.orderId === null ? null : idToBinary(entry.orderId),
     kind: entry.kind,
     amount: entry.amount,
     created_at: entry.createdAt,
@@ -58,7 +59,7 @@ export class MysqlWalletLedger implements WalletLedger {
   async creditedTotal(customerId: CustomerId): Promise<number> {
     const [row] = await this.db.select<TotalRow>(
       'SELECT COALESCE(SUM(amount), 0) AS total FROM wallet_ledger WHERE customer_id = ? AND kind IN (?)',
-      [customerId, [...CREDIT_KINDS]],
+      [idToLookup(customerId), [...CREDIT_KINDS]],
     );
     return Number(row?.total ?? 0);
   }

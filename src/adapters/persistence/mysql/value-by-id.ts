@@ -14,7 +14,7 @@ const same = (a: unknown, b: unknown) =>
  */
 export function valueById(
   idColumn: string,
-  entries: readonly (readonly [id: string, value: unknown])[],
+  entries: readonly (readonly [id: unknown, value: unknown])[],
 ): ValueById {
   const [first] = entries;
   if (first && entries.every(([, value]) => same(value, first[1]))) {
