@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import { v7 as newId } from 'uuid';
-import { idToLookup } from '../../src/adapters/persistence/mysql/binary-id';
+import { idFromBinary, idToLookup } from '../../src/adapters/persistence/mysql/binary-id';
 import { migrateDatabase } from '../../src/adapters/persistence/mysql/migrate';
 import { parseMysqlUrl } from '../../src/adapters/persistence/mysql/mysql-connection';
 import { valueById } from '../../src/adapters/persistence/mysql/value-by-id';
@@ -70,15 +70,19 @@ interface Statement {
 
 type Decision = { outcome: 'COMPLETED'; total: number } | { outcome: 'FAILED'; reason: string };
 
+/** An id column as read: bytes from the service's pool, text from one that casts them (the bench's). */
+const idOf = (value: unknown): string =>
+  Buffer.isBuffer(value) ? idFromBinary(value) : (value as string);
+
 /** The locked rows grouped by order, lines in line order (MysqlOrderRepository.lockMany). */
 function groupOrders(rows: RowDataPacket[]): Map<string, LockedOrder> {
   const orders = new Map<string, LockedOrder>();
   for (const row of rows) {
-    let order = orders.get(row.id);
+    let order = orders.get(idOf(row.id));
     if (!order) {
       order = {
-        id: row.id,
-        customerId: row.customer_id,
+        id: idOf(row.id),
+        customerId: idOf(row.customer_id),
         status: row.status,
         total: row.total,
         failureReason: row.failure_reason,
@@ -89,7 +93,7 @@ function groupOrders(rows: RowDataPacket[]): Map<string, LockedOrder> {
     if (row.item_product_id !== null) {
       order.lines.push({
         lineNo: row.item_line_no,
-        productId: row.item_product_id,
+        productId: idOf(row.item_product_id),
         quantity: row.item_quantity,
         unitPrice: row.item_unit_price,
       });
@@ -222,11 +226,13 @@ export async function processBatch(pool: Pool, batch: readonly SeededOrder[]): P
     const orders = groupOrders(orderRows);
     const products = new Map(
       productRows.map((row): [string, LockedProduct] => [
-        row.id,
-        { id: row.id, price: row.price, stock: row.stock },
+        idOf(row.id),
+        { id: idOf(row.id), price: row.price, stock: row.stock },
       ]),
     );
-    const balances = new Map(customerRows.map((row): [string, number] => [row.id, row.balance]));
+    const balances = new Map(
+      customerRows.map((row): [string, number] => [idOf(row.id), row.balance]),
+    );
 
     const now = new Date();
     const stocks = new Map<string, number>();

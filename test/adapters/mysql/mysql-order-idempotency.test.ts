@@ -3,6 +3,7 @@ import {
   createMysqlPool,
   parseMysqlUrl,
 } from '../../../src/adapters/persistence/mysql/mysql-connection';
+import { idToBinary } from '../../../src/adapters/persistence/mysql/binary-id';
 import { MysqlStore } from '../../../src/adapters/persistence/mysql/mysql-store';
 import { IdempotencyKeyTakenError } from '../../../src/application/errors';
 import type { Customer } from '../../../src/domain/customer/customer';
@@ -69,11 +70,17 @@ describe('MysqlOrderRepository.insertMany and the idempotency key', () => {
       await other.query(
         `INSERT INTO orders (id, customer_id, status, idempotency_key, created_at, updated_at)
          VALUES (?, ?, 'PENDING', ?, ?, ?)`,
-        [rival.id, rival.customerId, rival.idempotencyKey, rival.createdAt, rival.updatedAt],
+        [
+          idToBinary(rival.id),
+          idToBinary(rival.customerId),
+          rival.idempotencyKey,
+          rival.createdAt,
+          rival.updatedAt,
+        ],
       );
       await other.query(
         'INSERT INTO order_items (order_id, line_no, product_id, quantity) VALUES (?, 0, ?, 1)',
-        [rival.id, product.id],
+        [idToBinary(rival.id), idToBinary(product.id)],
       );
 
       // The check reads before the other transaction commits; the INSERT then waits for its lock.
