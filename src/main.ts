@@ -37,13 +37,19 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down gracefully', { signal });
-    const deadline = setTimeout(() => {
-      logger.error('graceful shutdown timed out; exiting', { afterMs: config.shutdownTimeoutMs });
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    void service.stop().then(() => process.exit(0));
+    logger.info('draining: /ready answers 503 while requests are still served', {
+      signal,
+      drainMs: config.shutdownDrainMs,
+    });
+    void service.drain().then(() => {
+      logger.info('shutting down gracefully', { signal });
+      const deadline = setTimeout(() => {
+        logger.error('graceful shutdown timed out; exiting', { afterMs: config.shutdownTimeoutMs });
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      deadline.unref();
+      return service.stop().then(() => process.exit(0));
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -3,7 +3,9 @@ import { Container } from 'inversify';
 import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
+import type { OrderQueue } from '../application/ports/order-queue';
 import { TOKENS } from '../application/ports/tokens';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus/prometheus-metrics';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
 import type { AppConfig } from './config';
@@ -23,6 +25,8 @@ export interface Composition {
   warmUps: WarmUp[];
   /** Signs the warm-up requests' tokens; null when the service holds no signing secret. */
   customerToken: CustomerTokenSigner | null;
+  /** What this process serves at /metrics; the use cases report to it as their Metrics port. */
+  metrics: PrometheusMetrics;
 }
 
 /**
@@ -36,22 +40,27 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
   const warmUps: WarmUp[] = [];
   let customerToken: CustomerTokenSigner | null;
   const clock = new SystemClock();
+  const metrics = new PrometheusMetrics();
   try {
     container.bind(TOKENS.Clock).toConstantValue(clock);
     container.bind(TOKENS.IdGenerator).toConstantValue(new RandomIdGenerator());
     container.bind(TOKENS.Logger).toConstantValue(logger);
-    await bindStore(container, config.store, disposers, checks, warmUps);
-    bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);
+    container.bind(TOKENS.Metrics).toConstantValue(metrics);
+    await bindStore(container, config.store, metrics, disposers, checks, warmUps);
+    bindCache(container, config.cache, clock, logger, metrics, disposers, checks, warmUps);
     await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
     customerToken = await bindAuth(container, config.auth, logger, warmUps);
     bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);
     bindUseCases(container, config);
+    // Resolved at each scrape, not now: resolving binds the singletons before tests rebind them.
+    metrics.watchBacklog(() => container.get<OrderQueue>(TOKENS.OrderQueue).depth());
+    metrics.watchPendingPublishes(() => container.get(PublishAfterCommit).pending);
     // Disposed after HTTP and the worker stop, before the queue closes (see PublishAfterCommit).
     disposers.push('publishes after commit', () => container.get(PublishAfterCommit).settled());
   } catch (error) {
     await disposers.disposeAll(logger);
     throw error;
   }
-  return { container, disposers, warmUps, customerToken };
+  return { container, disposers, warmUps, customerToken, metrics };
 }

@@ -8,6 +8,7 @@ import type { Caller } from '../access/caller';
 import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
+import type { Metrics } from '../ports/metrics';
 import type { OrderRepository } from '../ports/order-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
@@ -58,6 +59,7 @@ export class PlaceOrder {
     private readonly admission: AdmissionControl,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     batching: BatchOptions,
   ) {
     this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
@@ -112,6 +114,7 @@ export class PlaceOrder {
 
   private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
     const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
+    this.metrics.ordersAccepted(refused.filter((error) => error === null).length);
     this.publisher.publish(
       orders.flatMap((order, index) => (refused[index] === null ? [orderJob('PLACE', order)] : [])),
       'orders stored but not published; the re-publisher will retry',

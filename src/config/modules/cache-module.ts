@@ -5,6 +5,10 @@ import type { Logger } from '../../application/ports/logger';
 import type { ProductCache } from '../../application/ports/product-cache';
 import { TOKENS } from '../../application/ports/tokens';
 import { MemoryProductCache } from '../../adapters/cache/memory/memory-product-cache';
+import type {
+  CacheReads,
+  PrometheusMetrics,
+} from '../../adapters/metrics/prometheus/prometheus-metrics';
 import {
   closeFailFastRedisClient,
   createFailFastRedisClient,
@@ -20,11 +24,12 @@ export function bindCache(
   config: CacheConfig,
   clock: Clock,
   logger: Logger,
+  metrics: PrometheusMetrics,
   disposers: Disposers,
   checks: HealthCheck[],
   warmUps: WarmUp[],
 ): void {
-  let cache: ProductCache;
+  let cache: ProductCache & { reads: CacheReads };
   switch (config.driver) {
     case 'memory':
       cache = new MemoryProductCache(config.ttlMs, clock);
@@ -39,11 +44,13 @@ export function bindCache(
         { ttlMs: config.ttlMs, keyPrefix: config.keyPrefix },
         clock,
       );
-      checks.push({ name: 'cache', check: () => redis.ping() });
+      checks.push({ name: 'cache', optional: true, check: () => redis.ping() });
       warmUps.push({ name: 'cache connection', run: () => whenConnected(client) });
       cache = redis;
       break;
     }
   }
+  const { reads } = cache;
+  metrics.watchCache(() => reads);
   container.bind(TOKENS.ProductCache).toConstantValue(cache);
 }

@@ -1,6 +1,7 @@
 import type { Container, ServiceIdentifier } from 'inversify';
 import type { Clock } from '../../application/ports/clock';
 import type { IdGenerator } from '../../application/ports/id-generator';
+import type { Metrics } from '../../application/ports/metrics';
 import type { UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import type { OrderRepository } from '../../application/ports/order-repository';
@@ -41,7 +42,7 @@ export function bindUseCases(container: Container, config: AppConfig): void {
   if (config.auth) {
     bind(AuthenticateCaller, (...a) => new AuthenticateCaller(...a), [T.TokenVerifier]);
   }
-  bind(ThrottleRequests, (...a) => new ThrottleRequests(...a), [T.RateLimiter]);
+  bind(ThrottleRequests, (...a) => new ThrottleRequests(...a), [T.RateLimiter, T.Metrics]);
   bind(CreateCustomer, (...a) => new CreateCustomer(...a), [T.UnitOfWork, T.IdGenerator, T.Clock]);
   bind(GetCustomer, (...a) => new GetCustomer(...a), [T.CustomerRepository]);
   bind(DepositFunds, (...a) => new DepositFunds(...a), [T.UnitOfWork, T.Clock]);
@@ -75,7 +76,9 @@ export function bindUseCases(container: Container, config: AppConfig): void {
         admission: AdmissionControl,
         ids: IdGenerator,
         clock: Clock,
-      ) => new PlaceOrder(uow, orders, publisher, admission, ids, clock, config.apiBatching),
+        metrics: Metrics,
+      ) =>
+        new PlaceOrder(uow, orders, publisher, admission, ids, clock, metrics, config.apiBatching),
       [
         T.UnitOfWork,
         T.OrderRepository,
@@ -83,6 +86,7 @@ export function bindUseCases(container: Container, config: AppConfig): void {
         AdmissionControl,
         T.IdGenerator,
         T.Clock,
+        T.Metrics,
       ],
     );
   bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
@@ -98,15 +102,20 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     T.ProductCache,
     T.Clock,
     T.Logger,
+    T.Metrics,
   ]);
-  bind(FailDeadLetteredOrder, (...a) => new FailDeadLetteredOrder(...a), [T.UnitOfWork, T.Clock]);
+  bind(FailDeadLetteredOrder, (...a) => new FailDeadLetteredOrder(...a), [
+    T.UnitOfWork,
+    T.Clock,
+    T.Metrics,
+  ]);
   container.bind(RepublishStalledWork).toResolvedValue(
-    (orders: OrderRepository, queue: OrderQueue, clock: Clock) =>
-      new RepublishStalledWork(orders, queue, clock, {
+    (orders: OrderRepository, queue: OrderQueue, clock: Clock, metrics: Metrics) =>
+      new RepublishStalledWork(orders, queue, clock, metrics, {
         ...config.worker.republish,
         publishSize: config.apiBatching.maxSize,
       }),
-    [T.OrderRepository, T.OrderQueue, T.Clock],
+    [T.OrderRepository, T.OrderQueue, T.Clock, T.Metrics],
   );
   bind(RehearseOrderProcessing, (...a) => new RehearseOrderProcessing(...a), [
     T.UnitOfWork,

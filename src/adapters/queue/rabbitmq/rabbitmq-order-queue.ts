@@ -129,7 +129,10 @@ export class RabbitmqOrderQueue implements OrderQueue {
     this.subscriptions.add(subscription);
     if (this.current) this.resume(subscription, this.current.model);
     await subscription.starting;
-    return { stop: () => this.unsubscribe(subscription) };
+    return {
+      isConsuming: () => subscription.active !== null && !subscription.stopped,
+      stop: () => this.unsubscribe(subscription),
+    };
   }
 
   /** Messages waiting: each holds the jobs of one publish. */
