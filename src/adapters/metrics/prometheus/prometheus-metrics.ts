@@ -10,6 +10,12 @@ const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1
 /** Seconds; from a worker that keeps up (tens of ms) to a backlog drained after an outage. */
 const SETTLE_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /** What an HTTP middleware reports of each request. */
 export interface RequestObserver {
   requestServed(method: string, route: string, status: number, seconds: number): void;
@@ -40,6 +46,9 @@ export class PrometheusMetrics implements Metrics, RequestObserver {
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters, which promtool refuses (prom-client issue 283); the same
+    // counts by type stay (nodejs_active_handles and the others), and sum() gives their total.
+    for (const name of MISNAMED_DEFAULTS) this.registry.removeSingleMetric(name);
     this.httpDuration = new Histogram({
       name: 'http_server_request_duration_seconds',
       help: 'Time from a request reaching the application to its answer being set, by route template',
