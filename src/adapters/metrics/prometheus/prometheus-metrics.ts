@@ -144,7 +144,8 @@ export class PrometheusMetrics implements Metrics, RequestObserver {
     }
     let child = byStatus.get(status);
     if (!child) {
-      child = this.httpDuration.labels({ method, route, status_code: status });
+      // A string label value: prom-client converts a number on every observe.
+      child = this.httpDuration.labels({ method, route, status_code: String(status) });
       byStatus.set(status, child);
     }
     child.observe(seconds);
