@@ -149,9 +149,9 @@ describe('the HTTP histogram', () => {
     const histogram = await metrics.registry
       .getSingleMetric('http_server_request_duration_seconds')!
       .get();
-    const counts = histogram.values
+    const counts = (histogram.values as { metricName?: string; labels: object; value: number }[])
       .filter((value) => value.metricName === 'http_server_request_duration_seconds_count')
-      .map(({ labels, value }) => ({ ...labels, value }));
+      .map(({ labels, value }) => ({ ...(labels as { route: string }), value }));
     expect(counts).toEqual(
       expect.arrayContaining([
         { method: 'GET', route: '/health', status_code: '200', value: 2 },

@@ -78,7 +78,7 @@ describe('every process serves Prometheus metrics (API, worker, ROLE=all), on Ra
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(url('worker', '/ready'));
     expect(ready.status).toBe(200);
-    expect((await ready.json()).dependencies).toEqual(
+    expect(((await ready.json()) as { dependencies: unknown }).dependencies).toEqual(
       expect.arrayContaining([
         { name: 'database', status: 'ok' },
         { name: 'queue', status: 'ok' },
@@ -95,7 +95,10 @@ describe('every process serves Prometheus metrics (API, worker, ROLE=all), on Ra
     };
     const post = (path: string, body: object) =>
       fetch(url('api', path), { method: 'POST', headers, body: JSON.stringify(body) }).then(
-        async (response) => ({ status: response.status, body: await response.json() }),
+        async (response) => ({
+          status: response.status,
+          body: (await response.json()) as { id: string },
+        }),
       );
     const customer = await post('/customers', {
       name: 'Ada',

@@ -38,7 +38,7 @@ describe('readiness for a load balancer', () => {
       const draining = service.drain();
 
       const ready = await fetch(url('/ready'));
-      const problem = await ready.json();
+      const problem = (await ready.json()) as { code: string };
       expect({ status: ready.status, code: problem.code }).toEqual({
         status: 503,
         code: 'SHUTTING_DOWN',

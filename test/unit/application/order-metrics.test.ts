@@ -26,7 +26,11 @@ async function valueOf(
   const family = sample.replace(/_(count|sum)$/, '');
   const metric = registry.getSingleMetric(family) ?? registry.getSingleMetric(sample);
   if (!metric) throw new Error(`no series ${sample}`);
-  const { values } = await metric.get();
+  const values = (await metric.get()).values as {
+    metricName?: string;
+    labels: Record<string, string | number | undefined>;
+    value: number;
+  }[];
   const found = values.find(
     (value) =>
       (value.metricName ?? family) === sample &&

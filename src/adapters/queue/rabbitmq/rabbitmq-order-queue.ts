@@ -63,7 +63,8 @@ interface Subscription {
   handlers: OrderJobHandlers;
   prefetch: number;
   inFlight: Set<Promise<void>>;
-  active: { sender: ConfirmedSender; consumerTag: string } | null;
+  /** The consumer on a channel of `model`: a connection lost leaves it on the old one. */
+  active: { sender: ConfirmedSender; consumerTag: string; model: ChannelModel } | null;
   /** Settles (never rejects) once the latest attempt to start consuming is over. */
   starting: Promise<void>;
   stopped: boolean;
@@ -130,7 +131,10 @@ export class RabbitmqOrderQueue implements OrderQueue {
     if (this.current) this.resume(subscription, this.current.model);
     await subscription.starting;
     return {
-      isConsuming: () => subscription.active !== null && !subscription.stopped,
+      isConsuming: () =>
+        !subscription.stopped &&
+        subscription.active !== null &&
+        subscription.active.model === this.current?.model,
       stop: () => this.unsubscribe(subscription),
     };
   }
@@ -279,7 +283,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
         .finally(() => subscription.inFlight.delete(delivery));
       subscription.inFlight.add(delivery);
     });
-    subscription.active = { sender, consumerTag };
+    subscription.active = { sender, consumerTag, model };
   }
 
   private async unsubscribe(subscription: Subscription): Promise<void> {
