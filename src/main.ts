@@ -34,14 +34,16 @@ async function main(): Promise<void> {
   logger.info('order service started', { ...describe(config), port: service.port });
 
   let stopping = false;
+  // SIGTERM is an orchestrator's: drain first. SIGINT is a person's Ctrl-C: stop at once.
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('draining: /ready answers 503 while requests are still served', {
-      signal,
-      drainMs: config.shutdownDrainMs,
-    });
-    void service.drain().then(() => {
+    if (signal === 'SIGTERM') {
+      logger.info('draining: /ready answers 503 while requests are still served', {
+        drainMs: config.shutdownDrainMs,
+      });
+    }
+    void (signal === 'SIGTERM' ? service.drain() : Promise.resolve()).then(() => {
       logger.info('shutting down gracefully', { signal });
       const deadline = setTimeout(() => {
         logger.error('graceful shutdown timed out; exiting', { afterMs: config.shutdownTimeoutMs });

@@ -37,7 +37,8 @@ export interface RunningService {
   composition: Composition;
   /**
    * Makes /ready answer 503 at once, so that a load balancer takes the process out of rotation,
-   * and resolves after `shutdownDrainMs`, during which it serves as before. Then call `stop`.
+   * and resolves after `shutdownDrainMs`, during which it serves as before; at once for a worker
+   * alone, which no load balancer sends requests to. Then call `stop`.
    */
   drain(): Promise<void>;
   stop(): Promise<void>;
@@ -162,6 +163,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
       composition,
       drain: async () => {
         checkReadiness.startDraining();
+        if (!handler) return;
         await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
       },
       stop: () => disposers.disposeAll(logger),

@@ -1,6 +1,6 @@
 import { cancellationPlan, cancelPending, reverseCompleted } from '../../domain/order/cancel-order';
 import { settleOrder, settlementPlan } from '../../domain/order/settle-order';
-import type { Order } from '../../domain/order/order';
+import type { FailureReason, Order } from '../../domain/order/order';
 import { invalidateProducts } from '../products/invalidate-products';
 import type { Clock } from '../ports/clock';
 import type { Logger } from '../ports/logger';
@@ -40,12 +40,8 @@ export class ProcessOrderJobs {
       return { changedProducts: await rows.write(tx), settled };
     });
     // Counted once committed: a transaction that rolls back settled nothing.
-    for (const { order, sinceAcceptedMs } of settled) {
-      this.metrics.orderSettled(
-        order.status as SettledStatus,
-        order.failureReason,
-        sinceAcceptedMs,
-      );
+    for (const { status, reason, sinceAcceptedMs } of settled) {
+      this.metrics.orderSettled(status, reason, sinceAcceptedMs);
     }
     await invalidateProducts(this.cache, this.logger, changedProducts);
   }
@@ -60,7 +56,11 @@ export class ProcessOrderJobs {
     const settlement = settleOrder(order, products, customer, now);
     if (settlement.outcome === 'FAILED') rows.setOrder(settlement.order);
     else rows.apply(settlement);
-    settled.push({ order: settlement.order, sinceAcceptedMs: sinceAccepted(order, now) });
+    settled.push({
+      status: settlement.outcome,
+      reason: settlement.order.failureReason,
+      sinceAcceptedMs: sinceAccepted(order, now),
+    });
   }
 
   private cancel(rows: LockedOrderRows, job: OrderJob, now: Date, settled: Settled[]): void {
@@ -72,7 +72,7 @@ export class ProcessOrderJobs {
     const { products, customer } = rows.partiesOf(order);
     const reversal = reverseCompleted(order, products, customer, now);
     rows.apply(reversal);
-    settled.push({ order: reversal.order, sinceAcceptedMs: null });
+    settled.push({ status: 'CANCELLED', reason: null, sinceAcceptedMs: null });
   }
 
   private missing(job: OrderJob): void {
@@ -82,7 +82,8 @@ export class ProcessOrderJobs {
 
 /** An order this transaction moved to a terminal status; null time for one already terminal. */
 interface Settled {
-  order: Order;
+  status: SettledStatus;
+  reason: FailureReason | null;
   sinceAcceptedMs: number | null;
 }
 
@@ -93,5 +94,5 @@ function sinceAccepted(order: Order, now: Date): number {
 /** Cancels a pending order in `rows`, which leaves PENDING for a terminal status. */
 function leftPending(rows: LockedOrderRows, cancelled: Order, now: Date): Settled {
   rows.setOrder(cancelled);
-  return { order: cancelled, sinceAcceptedMs: sinceAccepted(cancelled, now) };
+  return { status: 'CANCELLED', reason: null, sinceAcceptedMs: sinceAccepted(cancelled, now) };
 }
