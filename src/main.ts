@@ -34,16 +34,24 @@ async function main(): Promise<void> {
   logger.info('order service started', { ...describe(config), port: service.port });
 
   let stopping = false;
+  // SIGTERM is an orchestrator's: drain first. SIGINT is a person's Ctrl-C: stop at once.
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down gracefully', { signal });
-    const deadline = setTimeout(() => {
-      logger.error('graceful shutdown timed out; exiting', { afterMs: config.shutdownTimeoutMs });
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    void service.stop().then(() => process.exit(0));
+    if (signal === 'SIGTERM') {
+      logger.info('draining: /ready answers 503 while requests are still served', {
+        drainMs: config.shutdownDrainMs,
+      });
+    }
+    void (signal === 'SIGTERM' ? service.drain() : Promise.resolve()).then(() => {
+      logger.info('shutting down gracefully', { signal });
+      const deadline = setTimeout(() => {
+        logger.error('graceful shutdown timed out; exiting', { afterMs: config.shutdownTimeoutMs });
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      deadline.unref();
+      return service.stop().then(() => process.exit(0));
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

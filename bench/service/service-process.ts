@@ -134,7 +134,8 @@ export function startServiceRole(
     name: `service ${role}`,
     script: 'dist/main.js',
     cwd: root,
-    env: { ...env, ROLE: role, PORT: String(port), LOG_LEVEL: 'info' },
+    // No load balancer to drain from: a stopped service exits as soon as its work is done.
+    env: { ...env, ROLE: role, PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: '0' },
     nodeFlags: ['--max-old-space-size=128', '--max-semi-space-size=8', ...nodeFlags],
     ready: (log) => (log.msg === 'order service started' ? (log.port ?? null) : undefined),
   });

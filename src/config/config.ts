@@ -80,6 +80,8 @@ export interface AppConfig {
   httpLimits: HttpLimitsConfig;
   readinessTimeoutMs: number;
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long /ready answers 503 while the process still serves, before it stops. */
+  shutdownDrainMs: number;
   /** Nothing external is configured: everything runs in this process and forgets on exit. */
   embedded: boolean;
 }
@@ -212,6 +214,8 @@ const serviceVariables = z.object({
   ANON_RATE_LIMIT_PER_SECOND: count(0, 1_000_000, 2000),
   READINESS_TIMEOUT_MS: count(10, 60_000, 1000),
   SHUTDOWN_TIMEOUT_MS: count(100, 600_000, 25_000),
+  // Long enough for a load balancer probing every second or two to see /ready fail twice.
+  SHUTDOWN_DRAIN_MS: count(0, 600_000, 5000),
 });
 
 type ServiceVariables = z.infer<typeof serviceVariables>;
@@ -373,6 +377,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     httpLimits: http,
     readinessTimeoutMs: vars.READINESS_TIMEOUT_MS,
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainMs: vars.SHUTDOWN_DRAIN_MS,
     embedded: store.driver === 'memory' && queue.driver === 'memory' && cache.driver === 'memory',
   };
 }

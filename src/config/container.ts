@@ -4,6 +4,7 @@ import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
+import { PrometheusMetrics } from '../adapters/metrics/prometheus/prometheus-metrics';
 import { SystemClock } from '../adapters/system/system-clock';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator';
 import type { AppConfig } from './config';
@@ -15,7 +16,7 @@ import { bindRateLimiter } from './modules/rate-limit-module';
 import { bindStore } from './modules/store-module';
 import { bindUseCases } from './modules/use-cases-module';
 import type { WarmUp } from './warm-up';
-import { bindValue } from './bindings';
+import { bindValue, resolve } from './bindings';
 
 export interface Composition {
   container: Container;
@@ -24,6 +25,8 @@ export interface Composition {
   warmUps: WarmUp[];
   /** Signs the warm-up requests' tokens; null when the service holds no signing secret. */
   customerToken: CustomerTokenSigner | null;
+  /** What this process serves at /metrics; the use cases report to it as their Metrics port. */
+  metrics: PrometheusMetrics;
 }
 
 /**
@@ -37,22 +40,27 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
   const warmUps: WarmUp[] = [];
   let customerToken: CustomerTokenSigner | null;
   const clock = new SystemClock();
+  const metrics = new PrometheusMetrics();
   try {
     bindValue(container, TOKENS.Clock, clock);
     bindValue(container, TOKENS.IdGenerator, new UuidV7IdGenerator());
     bindValue(container, TOKENS.Logger, logger);
-    await bindStore(container, config.store, disposers, checks, warmUps);
-    bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);
+    bindValue(container, TOKENS.Metrics, metrics);
+    await bindStore(container, config.store, metrics, disposers, checks, warmUps);
+    bindCache(container, config.cache, clock, logger, metrics, disposers, checks, warmUps);
     await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
     customerToken = await bindAuth(container, config.auth, clock, logger, warmUps);
     bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
     bindValue(container, TOKENS.HealthChecks, checks);
     bindUseCases(container, config);
+    // Resolved at each scrape, not now: resolving binds the singletons before tests rebind them.
+    metrics.watchBacklog(() => resolve(container, TOKENS.OrderQueue).depth());
+    metrics.watchPendingPublishes(() => resolve(container, PublishAfterCommit).pending);
     // Disposed after HTTP and the worker stop, before the queue closes (see PublishAfterCommit).
     disposers.push('publishes after commit', () => container.get(PublishAfterCommit).settled());
   } catch (error) {
     await disposers.disposeAll(logger);
     throw error;
   }
-  return { container, disposers, warmUps, customerToken };
+  return { container, disposers, warmUps, customerToken, metrics };
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../adapters/http/koa/create-app';
+import { createOperationsApp } from '../adapters/http/koa/operations-app';
 import { serverOptions } from '../adapters/http/koa/server-options';
 import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
 import type { HttpDependencies } from '../adapters/http/koa/http-dependencies';
@@ -17,6 +18,7 @@ import { PlaceOrder } from '../application/orders/place-order';
 import { ProcessOrderJobs } from '../application/orders/process-order-jobs';
 import { RepublishStalledWork } from '../application/orders/republish-stalled-work';
 import { RequestCancellation } from '../application/orders/request-cancellation';
+import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
 import { CreateProduct } from '../application/products/create-product';
@@ -30,13 +32,20 @@ import { rehearseOrderPath, warmUp, warmUpRequestPaths } from './warm-up';
 import { resolve } from './bindings';
 
 export interface RunningService {
-  /** The HTTP port, when this process serves the API. */
-  port: number | null;
+  /** The HTTP port: the API's, or a worker's own for /health, /ready and /metrics. */
+  port: number;
   composition: Composition;
+  /**
+   * Makes /ready answer 503 at once, so that a load balancer takes the process out of rotation,
+   * and resolves after `shutdownDrainMs`, during which it serves as before; at once for a worker
+   * alone, which no load balancer sends requests to. Then call `stop`.
+   */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function resolveHttpDependencies({ container }: Composition): HttpDependencies {
+export function resolveHttpDependencies(composition: Composition): HttpDependencies {
+  const { container } = composition;
   return {
     authenticateCaller: container.get(AuthenticateCaller),
     throttleRequests: container.get(ThrottleRequests),
@@ -53,6 +62,7 @@ export function resolveHttpDependencies({ container }: Composition): HttpDepende
     requestCancellation: container.get(RequestCancellation),
     checkReadiness: container.get(CheckReadiness),
     logger: resolve(container, TOKENS.Logger),
+    metrics: composition.metrics,
   };
 }
 
@@ -95,6 +105,7 @@ export async function startWorkerRole(
       failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
       republishStalledWork: container.get(RepublishStalledWork),
       logger,
+      metrics: composition.metrics,
     },
     {
       concurrency: config.worker.concurrency,
@@ -103,6 +114,13 @@ export async function startWorkerRole(
     },
   );
   disposers.push('order worker', () => worker.stop());
+  // A worker the broker no longer delivers to does nothing useful: it says so at /ready.
+  container.get<HealthCheck[]>(TOKENS.HealthChecks).push({
+    name: 'consumer',
+    check: async () => {
+      if (!worker.isConsuming()) throw new Error('the broker delivers no jobs to this worker');
+    },
+  });
 }
 
 /**
@@ -130,15 +148,26 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     if (handler) await warmUpRequestPaths(handler, composition, config, logger);
     if (config.role !== 'api') await startWorkerRole(composition, config, logger);
 
-    let port: number | null = null;
-    if (handler) {
-      const server = createServer(serverOptions(httpLimits), handler);
-      answerUnparsableRequests(server);
-      port = await listen(server, config.port);
-      disposers.push('http server', () => closeServer(server));
-    }
+    const checkReadiness = composition.container.get(CheckReadiness);
+    const server = createServer(
+      serverOptions(httpLimits),
+      handler ??
+        createOperationsApp({ checkReadiness, metrics: composition.metrics, logger }).callback(),
+    );
+    answerUnparsableRequests(server);
+    const port = await listen(server, config.port);
+    disposers.push('http server', () => closeServer(server));
 
-    return { port, composition, stop: () => disposers.disposeAll(logger) };
+    return {
+      port,
+      composition,
+      drain: async () => {
+        checkReadiness.startDraining();
+        if (!handler) return;
+        await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+      },
+      stop: () => disposers.disposeAll(logger),
+    };
   } catch (error) {
     await disposers.disposeAll(logger);
     throw error;

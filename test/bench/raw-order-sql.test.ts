@@ -1,5 +1,6 @@
 import { processBatch } from '../../bench/baseline/raw-order-sql';
 import { MemoryProductCache } from '../../src/adapters/cache/memory/memory-product-cache';
+import { MemoryMetrics } from '../../src/adapters/metrics/memory/memory-metrics';
 import { MysqlUnitOfWork } from '../../src/adapters/persistence/mysql/mysql-unit-of-work';
 import { orderJob } from '../../src/application/orders/order-job';
 import { ProcessOrderJobs } from '../../src/application/orders/process-order-jobs';
@@ -32,6 +33,7 @@ describe("the bench's raw SQL baseline", () => {
       new MemoryProductCache(1000, clock),
       clock,
       silentLogger,
+      new MemoryMetrics(),
     );
   });
 

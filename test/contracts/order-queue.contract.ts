@@ -247,6 +247,15 @@ export function orderQueueContract(name: string, makeQueue: MakeOrderQueue): voi
       );
     });
 
+    it('isConsuming() says whether the broker delivers to the consumer: true once consuming, false once stopped', async () => {
+      const consumer = await consume(new RecordingHandlers());
+      expect(consumer.isConsuming()).toBe(true);
+
+      await consumer.stop();
+
+      expect(consumer.isConsuming()).toBe(false);
+    });
+
     it('stop() resolves only after the handler in flight has finished', async () => {
       const job = newJob();
       const release = gate();

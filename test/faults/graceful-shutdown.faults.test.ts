@@ -7,6 +7,7 @@ import { seedShop } from './support/shop';
 const BACKLOG = 1500;
 const RATE_PER_SECOND = 60;
 const SHUTDOWN_TIMEOUT_MS = 15_000;
+const SHUTDOWN_DRAIN_MS = 2_000;
 
 afterAll(() => FaultRig.cleanupAll());
 
@@ -18,9 +19,12 @@ async function terminate(managed: ManagedProcess) {
 }
 
 describe.each(DRIVERS)('SIGTERM under load (%s)', (driver) => {
-  it('the API and the worker exit 0 in time, and every accepted order settles after a restart', async () => {
+  it('the API drains (503 at /ready, still serving), the API and the worker exit 0 in time, and every accepted order settles after a restart', async () => {
     const rig = await FaultRig.create('sigterm', driver, {
-      env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+      env: {
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+        SHUTDOWN_DRAIN_MS: String(SHUTDOWN_DRAIN_MS),
+      },
     });
     await rig.run(async () => {
       const api = await rig.startApi();
@@ -34,7 +38,11 @@ describe.each(DRIVERS)('SIGTERM under load (%s)', (driver) => {
       const inFlight = (await rig.probe.progress([...backlog, ...load.accepted])).unsettled;
       const workerExit = await terminate(worker.process);
       const requestsInFlight = load.inFlight;
-      const apiExit = await terminate(api.process);
+      const apiStopping = terminate(api.process);
+      // Draining: out of rotation at once, while the load it is still sent is answered.
+      await eventually(async () => expect((await fetch(`${rig.baseUrl}/ready`)).status).toBe(503));
+      expect((await fetch(`${rig.baseUrl}/health`)).status).toBe(200);
+      const apiExit = await apiStopping;
       expect(workerExit).toMatchObject({ code: 0, signal: null });
       expect(apiExit).toMatchObject({ code: 0, signal: null });
       expect(workerExit.ms).toBeLessThan(SHUTDOWN_TIMEOUT_MS);

@@ -8,6 +8,8 @@ import { ThrottleRequests } from '../../src/application/access/throttle-requests
 import { JoseTokenVerifier } from '../../src/adapters/auth/jose/jose-token-verifier';
 import { silentLogger } from '../support/silent-logger';
 import { adminToken, customerToken, TEST_AUTH_SECRET } from '../support/tokens';
+import { MemoryMetrics } from '../../src/adapters/metrics/memory/memory-metrics';
+import { PrometheusMetrics } from '../../src/adapters/metrics/prometheus/prometheus-metrics';
 
 export type Agent = ReturnType<typeof request.agent>;
 
@@ -101,7 +103,7 @@ export function stubDependencies(overrides: Partial<HttpDependencies> = {}): Htt
   const stub = <T>(): T => unexpected as unknown as T;
   return {
     authenticateCaller: new AuthenticateCaller(new JoseTokenVerifier({ secret: TEST_AUTH_SECRET })),
-    throttleRequests: new ThrottleRequests({ take: async () => null }),
+    throttleRequests: new ThrottleRequests({ take: async () => null }, new MemoryMetrics()),
     createCustomer: stub(),
     getCustomer: stub(),
     depositFunds: stub(),
@@ -115,6 +117,7 @@ export function stubDependencies(overrides: Partial<HttpDependencies> = {}): Htt
     requestCancellation: stub(),
     checkReadiness: stub(),
     logger: silentLogger,
+    metrics: new PrometheusMetrics(),
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { agent, errorPaths, expectProblem, stubDependencies } from './http-kit';
 const CONTRACT_ROUTES = [
   'get /health',
   'get /ready',
+  'get /metrics',
   'post /customers',
   'get /customers/{id}',
   'post /customers/{id}/deposits',
@@ -66,7 +67,13 @@ function operations(): [string, string, Operation][] {
 }
 
 /** The contract's public endpoints; every other one takes a bearer token. */
-const PUBLIC_ROUTES = ['get /health', 'get /ready', 'get /products', 'get /products/{id}'];
+const PUBLIC_ROUTES = [
+  'get /health',
+  'get /ready',
+  'get /metrics',
+  'get /products',
+  'get /products/{id}',
+];
 
 describe('/openapi.json', () => {
   it('declares the bearer scheme, and which operations need it (the Authorize button of /docs)', () => {
@@ -113,9 +120,9 @@ describe('/openapi.json', () => {
     expect(unprocessable('/products/{id}', 'patch')).toContain('AMOUNT_TOO_LARGE');
   });
 
-  it('documents OVERLOADED with Retry-After on every route but /health and /ready', () => {
+  it('documents OVERLOADED with Retry-After on every route but /health, /ready and /metrics', () => {
     for (const [method, path, operation] of operations()) {
-      if (path === '/health' || path === '/ready') continue;
+      if (['/health', '/ready', '/metrics'].includes(path)) continue;
       const unavailable = operation.responses['503'];
       expect({ route: `${method} ${path}`, description: unavailable?.description }).toEqual({
         route: `${method} ${path}`,

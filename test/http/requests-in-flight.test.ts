@@ -10,7 +10,7 @@ import {
 } from '../../src/adapters/http/koa/requests-in-flight';
 import type { CreateProduct } from '../../src/application/products/create-product';
 import type { GetProduct } from '../../src/application/products/get-product';
-import type { CheckReadiness } from '../../src/application/system/check-readiness';
+import { CheckReadiness } from '../../src/application/system/check-readiness';
 import type { Product } from '../../src/domain/product/product';
 import { productId } from '../../src/domain/shared/ids';
 import { stubDependencies } from './http-kit';
@@ -62,7 +62,7 @@ describe('the bound on requests in flight', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  const ok = { execute: async () => [] } as unknown as CheckReadiness;
+  const ok = new CheckReadiness([], 1000);
 
   beforeEach(() => {
     held = new HeldUseCase();

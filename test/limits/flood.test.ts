@@ -90,6 +90,7 @@ describe('a flood of the largest bodies', () => {
           PATH: process.env.PATH ?? '',
           PORT: String(port),
           AUTH_JWT_SECRET: TEST_AUTH_SECRET,
+          SHUTDOWN_DRAIN_MS: '0',
         },
         logFile: join(mkdtempSync(join(tmpdir(), 'flood-')), 'service.log'),
       },

@@ -22,7 +22,8 @@ function lintConfig(): Promise<Config> {
       'no-required-schema-properties-undefined': 'error',
       'response-mime-type': {
         severity: 'error',
-        allowedValues: ['application/json', 'application/problem+json'],
+        // text/plain: the Prometheus exposition at /metrics, a format scrapers define, not us.
+        allowedValues: ['application/json', 'application/problem+json', 'text/plain'],
       },
       'request-mime-type': { severity: 'error', allowedValues: ['application/json'] },
       ...Object.fromEntries(CONTRACT_RULES.map((rule) => [rule, 'error'])),

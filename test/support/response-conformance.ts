@@ -89,7 +89,10 @@ function checkResponse(
     if (!(type in response.content)) {
       problems.push(`content type "${type}" is not declared (${Object.keys(response.content)})`);
     } else if (response.content[type]?.schema) {
-      const body = jsonBody(exchange);
+      // A text answer (the /metrics exposition) is checked as the string it is.
+      const body = /[/+]json$/.test(type)
+        ? jsonBody(exchange)
+        : exchange.body && { value: exchange.body.toString('utf8') };
       if (body && 'error' in body) problems.push(body.error);
       else if (body) {
         const errors = schemaErrors([...at, 'content', type, 'schema'], body.value);

@@ -75,7 +75,9 @@ export async function composeProcess(
   // would leave its order to the re-publisher, which these tests keep out of the way.
   const readiness = composition.container.get(CheckReadiness);
   await eventually(async () =>
-    expect((await readiness.execute()).filter((dependency) => !dependency.ok)).toEqual([]),
+    expect((await readiness.execute()).dependencies.filter((dependency) => !dependency.ok)).toEqual(
+      [],
+    ),
   );
   return {
     ...composition,
@@ -100,6 +102,7 @@ export function startWorker(
       failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
       republishStalledWork: container.get(RepublishStalledWork),
       logger,
+      metrics: svc.metrics,
       ...overrides,
     },
     {

@@ -4,6 +4,7 @@ import { describeJob } from '../../application/orders/order-job';
 import type { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
+import type { Metrics } from '../../application/ports/metrics';
 import type { JobOutcome, OrderJob, OrderQueue } from '../../application/ports/order-queue';
 import { Batcher, failed, succeeded, type BatchOptions } from '../../application/shared/batcher';
 
@@ -13,6 +14,7 @@ export interface OrderWorkerDependencies {
   failDeadLetteredOrder: FailDeadLetteredOrder;
   republishStalledWork: RepublishStalledWork;
   logger: Logger;
+  metrics: Metrics;
 }
 
 export interface OrderWorkerOptions {
@@ -43,6 +45,8 @@ export interface RunningWorker {
   /** Stops the re-publisher, then the consumer, waiting for the jobs in flight. */
   stop(): Promise<void>;
   stats(): WorkerStats;
+  /** Whether the broker delivers to this worker now (for readiness). */
+  isConsuming(): boolean;
 }
 
 /**
@@ -56,7 +60,7 @@ export async function startOrderWorker(
   deps: OrderWorkerDependencies,
   options: OrderWorkerOptions,
 ): Promise<RunningWorker> {
-  const { logger } = deps;
+  const { logger, metrics } = deps;
   const counts: WorkerStats = { processed: 0, failed: 0, deadLettered: 0 };
   // Deliveries that arrive while a transaction runs share the next one.
   const transactions = new Batcher<OrderJob, void>(async (jobs) => {
@@ -70,6 +74,7 @@ export async function startOrderWorker(
           await transactions.submit(job);
         } catch (error) {
           counts.failed += 1;
+          metrics.jobsHandled(job.kind, 'failed', 1);
           const level = isTransient(error) ? 'warn' : 'error';
           logger[level]('order job failed; it will be retried', {
             ...describeJob(job),
@@ -78,11 +83,13 @@ export async function startOrderWorker(
           return failed(error);
         }
         counts.processed += 1;
+        metrics.jobsHandled(job.kind, 'processed', 1);
         return succeeded(undefined);
       }),
     );
   const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
     counts.deadLettered += 1;
+    metrics.jobDeadLettered(job.kind);
     if (isTransient(error)) {
       // The attempts ran out on the database or a lock, not on the order: failing it would
       // turn a few seconds of outage into refused orders. Left PENDING, it is published again
@@ -139,5 +146,6 @@ export async function startOrderWorker(
       await consumer.stop();
     },
     stats: () => ({ ...counts }),
+    isConsuming: () => consumer.isConsuming(),
   };
 }

@@ -1,4 +1,5 @@
-import type { RateLimiter, RateLimitVerdict } from '../ports/rate-limiter';
+import type { Metrics } from '../ports/metrics';
+import type { RateBucket, RateLimiter, RateLimitVerdict } from '../ports/rate-limiter';
 import type { Caller } from './caller';
 
 /**
@@ -6,14 +7,18 @@ import type { Caller } from './caller';
  * carries no valid token. Operators are never limited.
  */
 export class ThrottleRequests {
-  constructor(private readonly limiter: RateLimiter) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly metrics: Metrics,
+  ) {}
 
-  execute(caller: Caller | null, clientAddress: string): Promise<RateLimitVerdict | null> {
-    if (caller?.role === 'admin') return Promise.resolve(null);
-    return this.limiter.take(
-      caller
-        ? { kind: 'customer', key: caller.customerId }
-        : { kind: 'anonymous', key: clientAddress },
-    );
+  async execute(caller: Caller | null, clientAddress: string): Promise<RateLimitVerdict | null> {
+    if (caller?.role === 'admin') return null;
+    const bucket: RateBucket = caller
+      ? { kind: 'customer', key: caller.customerId }
+      : { kind: 'anonymous', key: clientAddress };
+    const verdict = await this.limiter.take(bucket);
+    if (verdict && !verdict.allowed) this.metrics.requestRateLimited(bucket.kind);
+    return verdict;
   }
 }

@@ -1,6 +1,7 @@
 import { failUnprocessable } from '../../domain/order/settle-order';
 import type { OrderId } from '../../domain/shared/ids';
 import type { Clock } from '../ports/clock';
+import type { Metrics } from '../ports/metrics';
 import type { UnitOfWork } from '../ports/unit-of-work';
 
 /**
@@ -11,13 +12,17 @@ export class FailDeadLetteredOrder {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
   ) {}
 
-  execute(id: OrderId): Promise<void> {
-    return this.uow.run(async (tx) => {
+  async execute(id: OrderId): Promise<void> {
+    const failed = await this.uow.run(async (tx) => {
       const order = await tx.orders.lockById(id);
-      if (order?.status === 'PENDING')
-        await tx.orders.update(failUnprocessable(order, this.clock.now()));
+      if (order?.status !== 'PENDING') return null;
+      const now = this.clock.now();
+      await tx.orders.update(failUnprocessable(order, now));
+      return { reason: 'PROCESSING_ERROR' as const, ms: now.getTime() - order.createdAt.getTime() };
     });
+    if (failed) this.metrics.orderSettled('FAILED', failed.reason, failed.ms);
   }
 }

@@ -8,6 +8,7 @@ import type { Caller } from '../access/caller';
 import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
+import type { Metrics } from '../ports/metrics';
 import type { InsertRefusal } from '../ports/order-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
@@ -47,6 +48,7 @@ export class PlaceOrder {
     private readonly admission: AdmissionControl,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     batching: BatchOptions,
   ) {
     this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
@@ -72,6 +74,7 @@ export class PlaceOrder {
 
   private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<PlaceOrderResult>[]> {
     const refusals = await this.store(orders);
+    this.metrics.ordersAccepted(refusals.filter((refusal) => refusal === null).length);
     this.publisher.publish(
       orders.flatMap((order, index) =>
         refusals[index] === null ? [orderJob('PLACE', order)] : [],

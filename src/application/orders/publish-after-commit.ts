@@ -25,6 +25,11 @@ export class PublishAfterCommit {
     private readonly logger: Logger,
   ) {}
 
+  /** Jobs handed to the queue and not yet confirmed (or refused) by the broker. */
+  get pending(): number {
+    return this.jobsUnderWay;
+  }
+
   /**
    * Throws OverloadedError while MAX_JOBS_UNDER_WAY jobs are unconfirmed. Asked before new work is
    * stored: work already stored is never refused, and nothing waits for the broker, whose stalls

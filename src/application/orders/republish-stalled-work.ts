@@ -1,4 +1,5 @@
 import type { Clock } from '../ports/clock';
+import type { Metrics } from '../ports/metrics';
 import type { OrderQueue } from '../ports/order-queue';
 import type { OrderRepository } from '../ports/order-repository';
 
@@ -24,6 +25,7 @@ export class RepublishStalledWork {
     private readonly orders: Pick<OrderRepository, 'findStalledWork'>,
     private readonly queue: Pick<OrderQueue, 'republish'>,
     private readonly clock: Clock,
+    private readonly metrics: Metrics,
     private readonly options: RepublishOptions,
   ) {}
 
@@ -31,7 +33,9 @@ export class RepublishStalledWork {
     const before = new Date(this.clock.now().getTime() - this.options.stalledAfterMs);
     const jobs = await this.orders.findStalledWork(before, this.options.batchSize);
     for (let start = 0; start < jobs.length; start += this.options.publishSize) {
-      await this.queue.republish(jobs.slice(start, start + this.options.publishSize));
+      const publish = jobs.slice(start, start + this.options.publishSize);
+      await this.queue.republish(publish);
+      this.metrics.jobsRepublished(publish.length);
     }
     return jobs.length;
   }

@@ -39,6 +39,8 @@ export interface ConsumeOptions {
 }
 
 export interface QueueConsumer {
+  /** Whether the broker has this consumer subscribed now: false once stopped or while cut off. */
+  isConsuming(): boolean;
   /** Stops taking jobs and resolves once the jobs in flight have finished. */
   stop(): Promise<void>;
 }

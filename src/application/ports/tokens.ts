@@ -3,6 +3,7 @@ import type { CustomerRepository } from './customer-repository';
 import type { HealthCheck } from './health-check';
 import type { IdGenerator } from './id-generator';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { OrderQueue } from './order-queue';
 import type { OrderRepository } from './order-repository';
 import type { ProductCache } from './product-cache';
@@ -33,6 +34,7 @@ export const TOKENS = {
   Clock: token<Clock>('Clock'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
   Logger: token<Logger>('Logger'),
+  Metrics: token<Metrics>('Metrics'),
   HealthChecks: token<HealthCheck[]>('HealthChecks'),
   TokenVerifier: token<TokenVerifier>('TokenVerifier'),
 } as const;

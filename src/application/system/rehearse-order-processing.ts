@@ -10,6 +10,7 @@ import { ProcessOrderJobs } from '../orders/process-order-jobs';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
 import type { ProductCache } from '../ports/product-cache';
 import type { Transaction, UnitOfWork } from '../ports/unit-of-work';
 
@@ -35,6 +36,16 @@ const NO_CACHE: ProductCache = {
   get: async () => null,
   set: async () => {},
   invalidate: async () => {},
+};
+
+/** Orders of a rehearsal are not the service's: its operators never see them counted. */
+const NO_METRICS: Metrics = {
+  ordersAccepted: () => {},
+  orderSettled: () => {},
+  jobsHandled: () => {},
+  jobDeadLettered: () => {},
+  jobsRepublished: () => {},
+  requestRateLimited: () => {},
 };
 
 /**
@@ -87,7 +98,13 @@ export class RehearseOrderProcessing {
     await tx.orders.insertMany(orders);
 
     const inThisTransaction: UnitOfWork = { run: (work) => work(tx) };
-    const worker = new ProcessOrderJobs(inThisTransaction, NO_CACHE, this.clock, this.logger);
+    const worker = new ProcessOrderJobs(
+      inThisTransaction,
+      NO_CACHE,
+      this.clock,
+      this.logger,
+      NO_METRICS,
+    );
     await worker.execute(orders.map((order) => orderJob('PLACE', order)));
     const settled = await tx.orders.lockMany(orders.map((order) => order.id));
     const cancelled = settled.filter((_, index) => index % 2 === 0).map(cancel(now));

@@ -5,6 +5,10 @@ import type { Logger } from '../../application/ports/logger';
 import type { ProductCache } from '../../application/ports/product-cache';
 import { TOKENS } from '../../application/ports/tokens';
 import { MemoryProductCache } from '../../adapters/cache/memory/memory-product-cache';
+import type {
+  CacheReads,
+  PrometheusMetrics,
+} from '../../adapters/metrics/prometheus/prometheus-metrics';
 import {
   closeFailFastRedisClient,
   createFailFastRedisClient,
@@ -25,15 +29,20 @@ export function bindCache(
   config: CacheConfig,
   clock: Clock,
   logger: Logger,
+  metrics: PrometheusMetrics,
   disposers: Disposers,
   checks: HealthCheck[],
   warmUps: WarmUp[],
 ): void {
   let cache: ProductCache;
+  let reads: () => CacheReads;
   switch (config.driver) {
-    case 'memory':
-      cache = new MemoryProductCache(config.ttlMs, clock);
+    case 'memory': {
+      const memory = new MemoryProductCache(config.ttlMs, clock);
+      reads = () => memory.reads;
+      cache = memory;
       break;
+    }
     case 'redis': {
       const client = createFailFastRedisClient(config.url, (error) =>
         logger.warn('redis cache connection error', { error: error.message }),
@@ -44,18 +53,23 @@ export function bindCache(
         { ttlMs: config.ttlMs, keyPrefix: config.keyPrefix },
         clock,
       );
-      checks.push({ name: 'cache', check: () => redis.ping() });
+      checks.push({ name: 'cache', optional: true, check: () => redis.ping() });
       warmUps.push({ name: 'cache connection', run: () => whenConnected(client) });
-      cache =
-        config.localTtlMs > 0
-          ? new NearProductCache(
-              redis,
-              { holdMs: config.localTtlMs, maxEntries: LOCAL_COPIES },
-              clock,
-            )
-          : redis;
+      reads = () => redis.reads;
+      cache = redis;
+      if (config.localTtlMs > 0) {
+        const near = new NearProductCache(
+          redis,
+          { holdMs: config.localTtlMs, maxEntries: LOCAL_COPIES },
+          clock,
+        );
+        // A read served from this process's copy is a hit that Redis never saw.
+        reads = () => ({ ...redis.reads, hits: redis.reads.hits + near.localHits });
+        cache = near;
+      }
       break;
     }
   }
+  metrics.watchCache(reads);
   bindValue(container, TOKENS.ProductCache, cache);
 }

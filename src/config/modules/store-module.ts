@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import { TOKENS } from '../../application/ports/tokens';
+import type { PrometheusMetrics } from '../../adapters/metrics/prometheus/prometheus-metrics';
 import type { HealthCheck } from '../../application/ports/health-check';
 import { MemoryStore } from '../../adapters/persistence/memory/memory-store';
 import { MysqlStore } from '../../adapters/persistence/mysql/mysql-store';
@@ -12,6 +13,7 @@ import { bindValue } from '../bindings';
 export async function bindStore(
   container: Container,
   config: StoreConfig,
+  metrics: PrometheusMetrics,
   disposers: Disposers,
   checks: HealthCheck[],
   warmUps: WarmUp[],
@@ -30,6 +32,7 @@ export async function bindStore(
       disposers.push('mysql pool', () => mysql.close());
       checks.push({ name: 'database', check: () => mysql.ping() });
       warmUps.push({ name: 'database connections', run: () => mysql.warm() });
+      metrics.watchPool(() => mysql.poolUsage());
       store = mysql;
       break;
     }

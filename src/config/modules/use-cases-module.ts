@@ -28,7 +28,7 @@ const T = TOKENS;
 /** Use cases need no decorators: each is built from the ports it names, checked by the compiler. */
 export function bindUseCases(container: Container, config: AppConfig): void {
   if (config.auth) bindClass(container, AuthenticateCaller, [T.TokenVerifier]);
-  bindClass(container, ThrottleRequests, [T.RateLimiter]);
+  bindClass(container, ThrottleRequests, [T.RateLimiter, T.Metrics]);
   bindClass(container, CreateCustomer, [T.UnitOfWork, T.IdGenerator, T.Clock]);
   bindClass(container, GetCustomer, [T.CustomerRepository]);
   bindClass(container, DepositFunds, [T.UnitOfWork, T.Clock]);
@@ -47,9 +47,9 @@ export function bindUseCases(container: Container, config: AppConfig): void {
   bindFactory(
     container,
     PlaceOrder,
-    [T.UnitOfWork, PublishAfterCommit, AdmissionControl, T.IdGenerator, T.Clock],
-    (uow, publisher, admission, ids, clock) =>
-      new PlaceOrder(uow, publisher, admission, ids, clock, config.apiBatching),
+    [T.UnitOfWork, PublishAfterCommit, AdmissionControl, T.IdGenerator, T.Clock, T.Metrics],
+    (uow, publisher, admission, ids, clock, metrics) =>
+      new PlaceOrder(uow, publisher, admission, ids, clock, metrics, config.apiBatching),
   );
   bindClass(container, GetOrder, [T.OrderRepository]);
   bindFactory(
@@ -58,14 +58,20 @@ export function bindUseCases(container: Container, config: AppConfig): void {
     [T.UnitOfWork, PublishAfterCommit, T.Clock],
     (uow, publisher, clock) => new RequestCancellation(uow, publisher, clock, config.apiBatching),
   );
-  bindClass(container, ProcessOrderJobs, [T.UnitOfWork, T.ProductCache, T.Clock, T.Logger]);
-  bindClass(container, FailDeadLetteredOrder, [T.UnitOfWork, T.Clock]);
+  bindClass(container, ProcessOrderJobs, [
+    T.UnitOfWork,
+    T.ProductCache,
+    T.Clock,
+    T.Logger,
+    T.Metrics,
+  ]);
+  bindClass(container, FailDeadLetteredOrder, [T.UnitOfWork, T.Clock, T.Metrics]);
   bindFactory(
     container,
     RepublishStalledWork,
-    [T.OrderRepository, T.OrderQueue, T.Clock],
-    (orders, queue, clock) =>
-      new RepublishStalledWork(orders, queue, clock, {
+    [T.OrderRepository, T.OrderQueue, T.Clock, T.Metrics],
+    (orders, queue, clock, metrics) =>
+      new RepublishStalledWork(orders, queue, clock, metrics, {
         ...config.worker.republish,
         publishSize: config.apiBatching.maxSize,
       }),

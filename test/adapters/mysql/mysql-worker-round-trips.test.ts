@@ -15,6 +15,7 @@ import {
 import { ManualClock } from '../../support/fakes';
 import { recordedMysql, type RecordedMysql } from '../../support/recorded-mysql';
 import { silentLogger } from '../../support/silent-logger';
+import { MemoryMetrics } from '../../../src/adapters/metrics/memory/memory-metrics';
 
 /**
  * The worker's transaction sends one statement per query: every lock first, in the one lock
@@ -35,6 +36,7 @@ describe('the worker transaction on MySQL', () => {
       new MemoryProductCache(1000, clock),
       clock,
       silentLogger,
+      new MemoryMetrics(),
     );
   });
 

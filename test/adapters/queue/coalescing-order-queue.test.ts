@@ -12,7 +12,7 @@ class WrappedBroker extends ManualBroker implements OrderQueue {
   republish = async () => void this.calls.push('republish');
   consume = async () => {
     this.calls.push('consume');
-    return { stop: async () => {} };
+    return { isConsuming: () => true, stop: async () => {} };
   };
   depth = async () => {
     this.calls.push('depth');

@@ -31,6 +31,8 @@ const BASE_ENV = {
   REPUBLISH_INTERVAL_MS: '500',
   JOB_BACKOFF_MS: '200',
   SHUTDOWN_TIMEOUT_MS: '15000',
+  // No load balancer to drain from; the graceful-shutdown test sets its own.
+  SHUTDOWN_DRAIN_MS: '0',
   AUTH_JWT_SECRET: TEST_AUTH_SECRET,
 };
 

@@ -27,7 +27,13 @@ export async function startServiceProcess(
   started += 1;
   const name = `${role}-${started}`;
   const managed = spawnManaged(name, process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env, ROLE: role },
+    // A worker serves /health, /ready and /metrics on a port of its own, never the API's.
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      ROLE: role,
+      ...(role === 'worker' && { PORT: '0' }),
+    },
     logFile: join(logDir, `${name}.log`),
   });
   try {

@@ -198,8 +198,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: every configured dependency answers */
+        /** Readiness: every required dependency answers and the process is not shutting down */
         get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics of this process
+         * @description Counters, histograms and gauges of the order pipeline, HTTP and the process, with bounded labels and no customer data (README, "Operations").
+         */
+        get: operations["metrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -272,10 +292,11 @@ export interface components {
          *     - `REQUEST_TIMEOUT` (408): The request was not received in full in time.
          *     - `ROUTE_NOT_FOUND` (404): No route answers this path.
          *     - `METHOD_NOT_ALLOWED` (405): The path exists but not with this method; `Allow` lists the methods it takes.
+         *     - `SHUTTING_DOWN` (503): This process is draining before it stops (at /ready): a load balancer sends new requests to another; it still answers those it is sent meanwhile.
          *     - `INTERNAL_ERROR` (500): An unexpected error; it is logged under the response `X-Request-Id`.
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "NOT_FOUND" | "FORBIDDEN" | "UNKNOWN_CUSTOMER" | "UNKNOWN_PRODUCT" | "EMAIL_TAKEN" | "ORDER_NOT_CANCELLABLE" | "IDEMPOTENCY_KEY_REUSED" | "AMOUNT_TOO_LARGE" | "CONCURRENCY_CONFLICT" | "DEPENDENCY_UNAVAILABLE" | "BACKLOG_FULL" | "OVERLOADED" | "UNAUTHENTICATED" | "RATE_LIMITED" | "MALFORMED_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR";
+        ErrorCode: "VALIDATION_FAILED" | "NOT_FOUND" | "FORBIDDEN" | "UNKNOWN_CUSTOMER" | "UNKNOWN_PRODUCT" | "EMAIL_TAKEN" | "ORDER_NOT_CANCELLABLE" | "IDEMPOTENCY_KEY_REUSED" | "AMOUNT_TOO_LARGE" | "CONCURRENCY_CONFLICT" | "DEPENDENCY_UNAVAILABLE" | "BACKLOG_FULL" | "OVERLOADED" | "UNAUTHENTICATED" | "RATE_LIMITED" | "MALFORMED_REQUEST" | "MALFORMED_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "SHUTTING_DOWN" | "INTERNAL_ERROR";
         CreateCustomer: {
             name: string;
             /**
@@ -471,8 +492,11 @@ export interface components {
             status: "ok";
         };
         Readiness: {
-            /** @enum {string} */
-            status: "ok";
+            /**
+             * @description `degraded`: an optional dependency (the cache) does not answer; the service still serves.
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
             dependencies: components["schemas"]["DependencyStatus"][];
         };
         DependencyStatus: {
@@ -484,6 +508,8 @@ export interface components {
         NotReady: components["schemas"]["Problem"] & {
             dependencies: components["schemas"]["DependencyStatus"][];
         };
+        /** @description Prometheus text exposition format 0.0.4. */
+        Metrics: string;
     };
     responses: never;
     parameters: {
@@ -2306,7 +2332,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Ready. */
+            /** @description Ready; `degraded` when only the cache does not answer. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2366,7 +2392,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description DEPENDENCY_UNAVAILABLE: a dependency does not answer; it is named. */
+            /** @description DEPENDENCY_UNAVAILABLE: a required dependency does not answer; it is named. SHUTTING_DOWN: the process is draining before it stops. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2376,6 +2402,80 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["NotReady"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An id of your own for this request, echoed back and logged (see the header). */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exposition, text format 0.0.4. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["Metrics"];
+                };
+            };
+            /** @description MALFORMED_REQUEST: The request is not valid HTTP/1.1 (a bad header character, conflicting framing). */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description REQUEST_TIMEOUT: The request was not received in full in time. */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: The body is larger than 1 MiB (or a chunked body's chunk extensions are too large). */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description HEADERS_TOO_LARGE: The request line and headers together are larger than the server accepts (16 KiB). */
+            431: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description INTERNAL_ERROR: An unexpected error; it is logged under the response `X-Request-Id`. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -33,6 +33,7 @@ import {
 } from '../../../src/domain/shared/ids';
 import { silentLogger } from '../../support/silent-logger';
 import { takePublishedJobs, useCaseHarness, type Harness } from '../../support/use-case-harness';
+import { MemoryMetrics } from '../../../src/adapters/metrics/memory/memory-metrics';
 
 /** A unit of work that records how many orders each transaction inserted. */
 function countingInserts(uow: UnitOfWork, sizes: number[]): UnitOfWork {
@@ -271,6 +272,7 @@ describe('PlaceOrder under concurrent calls', () => {
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
+      new MemoryMetrics(),
       batching,
     );
   });
@@ -318,6 +320,7 @@ describe('PlaceOrder under concurrent calls', () => {
       w.h.get(AdmissionControl),
       w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
       w.h.clock,
+      new MemoryMetrics(),
       { maxSize: 100, maxInFlight: 1 },
     );
     const input = { customerId: w.shopper, items: [{ productId: w.widget, quantity: 1 }] };
@@ -446,6 +449,7 @@ describe('PlaceOrder under concurrent calls', () => {
         w.h.get(AdmissionControl),
         w.h.container.get<IdGenerator>(TOKENS.IdGenerator),
         w.h.clock,
+        new MemoryMetrics(),
         { maxSize: 100, maxInFlight: 1 },
       );
     }

@@ -105,7 +105,7 @@ describe('order use cases', () => {
     const failing: OrderQueue = {
       publish: async () => Promise.reject(new Error('broker down')),
       republish: async () => Promise.reject(new Error('broker down')),
-      consume: async () => ({ stop: async () => {} }),
+      consume: async () => ({ isConsuming: () => true, stop: async () => {} }),
       depth: async () => 0,
       close: async () => {},
     };
@@ -121,7 +121,7 @@ describe('order use cases', () => {
       publish: () =>
         confirming ? Promise.resolve() : new Promise<void>((resolve) => confirms.push(resolve)),
       republish: async () => {},
-      consume: async () => ({ stop: async () => {} }),
+      consume: async () => ({ isConsuming: () => true, stop: async () => {} }),
       depth: async () => 0,
       close: async () => {},
     };

@@ -2,6 +2,7 @@ import { RepublishStalledWork } from '../../../src/application/orders/republish-
 import type { OrderJob } from '../../../src/application/ports/order-queue';
 import { orderId } from '../../../src/domain/shared/ids';
 import { ManualClock } from '../../support/fakes';
+import { MemoryMetrics } from '../../../src/adapters/metrics/memory/memory-metrics';
 
 const stalled: OrderJob[] = ['a', 'b', 'c', 'd', 'e'].map((id) => ({
   kind: 'PLACE',
@@ -24,6 +25,7 @@ function republisher(
     },
     { republish: async (jobs) => void publishes.push([...jobs]) },
     clock,
+    new MemoryMetrics(),
     { stalledAfterMs: 4_000, ...options },
   );
   return { useCase, publishes, asked };

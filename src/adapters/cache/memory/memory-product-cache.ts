@@ -6,6 +6,8 @@ import type { ProductCache, ProductCacheEntry } from '../../../application/ports
 /** The embedded mode's cache, with the same TTL semantics as the Redis one. */
 export class MemoryProductCache implements ProductCache {
   private readonly entries = new Map<string, { product: Product; expiresAt: number }>();
+  /** Lookups since start, for the metrics. */
+  readonly reads = { hits: 0, misses: 0, errors: 0 };
 
   constructor(
     readonly ttlMs: number,
@@ -14,12 +16,13 @@ export class MemoryProductCache implements ProductCache {
 
   async get(id: ProductId): Promise<ProductCacheEntry | null> {
     const entry = this.entries.get(id);
-    if (!entry) return null;
-    const expiresInMs = entry.expiresAt - this.clock.now().getTime();
-    if (expiresInMs <= 0) {
-      this.entries.delete(id);
+    const expiresInMs = entry ? entry.expiresAt - this.clock.now().getTime() : 0;
+    if (!entry || expiresInMs <= 0) {
+      if (entry) this.entries.delete(id);
+      this.reads.misses += 1;
       return null;
     }
+    this.reads.hits += 1;
     return { product: entry.product, expiresInMs };
   }
 

@@ -29,6 +29,8 @@ interface HeldCopy {
  */
 export class NearProductCache implements ProductCache {
   private readonly copies = new Map<ProductId, HeldCopy>();
+  /** Reads served from this process's copies since start, for the metrics. */
+  localHits = 0;
 
   constructor(
     private readonly shared: ProductCache,
@@ -44,6 +46,7 @@ export class NearProductCache implements ProductCache {
     const now = this.clock.now().getTime();
     const copy = this.copies.get(id);
     if (copy && copy.heldUntil > now) {
+      this.localHits += 1;
       return { product: copy.product, expiresInMs: copy.expiresAt - now };
     }
     this.copies.delete(id);

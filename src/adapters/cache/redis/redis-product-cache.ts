@@ -54,6 +54,9 @@ function fromCached(cached: StoredProduct): Product {
  * bounds how long a write that raced an invalidation can serve a stale product.
  */
 export class RedisProductCache implements ProductCache {
+  /** Lookups since start, for the metrics; an error is a lookup Redis did not answer. */
+  readonly reads = { hits: 0, misses: 0, errors: 0 };
+
   /**
    * `clock` stamps and reads each entry's expiry: the service's processes must agree on the time
    * (NTP) for refresh-ahead to start on time; Redis' PX evicts on its own clock whatever they say.
@@ -69,8 +72,18 @@ export class RedisProductCache implements ProductCache {
   }
 
   async get(id: ProductId): Promise<ProductCacheEntry | null> {
-    const json = await this.redis.get(this.key(id));
-    if (json === null) return null;
+    let json: string | null;
+    try {
+      json = await this.redis.get(this.key(id));
+    } catch (error) {
+      this.reads.errors += 1;
+      throw error;
+    }
+    if (json === null) {
+      this.reads.misses += 1;
+      return null;
+    }
+    this.reads.hits += 1;
     const cached = JSON.parse(json) as StoredProduct;
     // An entry written without its expiry (by an older release) counts as due for a refresh.
     const expiresAt = typeof cached.expiresAt === 'number' ? cached.expiresAt : 0;

@@ -6,6 +6,7 @@ import { HttpApi } from './endpoint';
 import type { HttpDependencies } from './http-dependencies';
 import { openApiDocument, type OpenApiDocument } from './openapi';
 import { requestId } from './request-id';
+import { measureRequests } from './request-metrics';
 import {
   DEFAULT_IN_FLIGHT_LIMITS,
   requestsInFlight,
@@ -68,6 +69,7 @@ export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa
     deps.logger.error('HTTP error outside the request pipeline', { error: String(error) });
   });
   app
+    .use(measureRequests(deps.metrics))
     .use(noSniffEveryAnswer())
     .use(requestId())
     .use(errorMiddleware(deps.logger))

@@ -16,6 +16,7 @@ export const HTTP_ERROR_CODES = [
   'REQUEST_TIMEOUT',
   'ROUTE_NOT_FOUND',
   'METHOD_NOT_ALLOWED',
+  'SHUTTING_DOWN',
   'INTERNAL_ERROR',
 ] as const;
 
@@ -100,6 +101,14 @@ export const PROBLEMS: Record<ProblemCode, ProblemKind> = {
     status: 503,
     title: 'Concurrency conflict',
     meaning: 'The request collided with concurrent work; retry it after `Retry-After` seconds.',
+    retryAfterSeconds: 1,
+  },
+  SHUTTING_DOWN: {
+    status: 503,
+    title: 'Shutting down',
+    meaning:
+      'This process is draining before it stops (at /ready): a load balancer sends new requests ' +
+      'to another; it still answers those it is sent meanwhile.',
     retryAfterSeconds: 1,
   },
   DEPENDENCY_UNAVAILABLE: {

@@ -13,8 +13,12 @@ import type { GetProduct } from '../../../application/products/get-product';
 import type { ListProducts } from '../../../application/products/list-products';
 import type { UpdateProduct } from '../../../application/products/update-product';
 import type { CheckReadiness } from '../../../application/system/check-readiness';
+import type { HttpMetrics } from './request-metrics';
 
-/** Everything the HTTP adapter drives: use cases only, handed in by the composition root. */
+/**
+ * Everything the HTTP adapter drives, handed in by the composition root: use cases, and where it
+ * reports and logs.
+ */
 export interface HttpDependencies {
   authenticateCaller: AuthenticateCaller;
   throttleRequests: ThrottleRequests;
@@ -31,4 +35,5 @@ export interface HttpDependencies {
   requestCancellation: RequestCancellation;
   checkReadiness: CheckReadiness;
   logger: Logger;
+  metrics: HttpMetrics;
 }

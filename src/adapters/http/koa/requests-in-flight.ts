@@ -21,8 +21,8 @@ export const DEFAULT_IN_FLIGHT_LIMITS: InFlightLimits = {
   bodyBytes: 16 * LARGEST_BODY_BYTES,
 };
 
-/** A load balancer must still see a process that refuses work. */
-const ALWAYS_SERVED = new Set(['/health', '/ready']);
+/** A load balancer must still see a process that refuses work, and its operators why. */
+const ALWAYS_SERVED = new Set(['/health', '/ready', '/metrics']);
 
 const IDENTITY = new Set(['', 'identity']);
 

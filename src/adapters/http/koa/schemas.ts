@@ -311,8 +311,18 @@ const DependencyStatusSchema = z
   .openapi('DependencyStatus');
 
 export const ReadinessSchema = z
-  .object({ status: z.literal('ok'), dependencies: z.array(DependencyStatusSchema) })
+  .object({
+    status: z.enum(['ok', 'degraded']).openapi({
+      description:
+        '`degraded`: an optional dependency (the cache) does not answer; the service still serves.',
+    }),
+    dependencies: z.array(DependencyStatusSchema),
+  })
   .openapi('Readiness');
+
+export const MetricsSchema = z.string().openapi('Metrics', {
+  description: 'Prometheus text exposition format 0.0.4.',
+});
 
 const codeTable = [...ERROR_CODES, ...HTTP_ERROR_CODES]
   .map((code) => `- \`${code}\` (${PROBLEMS[code].status}): ${PROBLEMS[code].meaning}`)

@@ -9,6 +9,12 @@ import { MysqlUnitOfWork } from './mysql-unit-of-work';
 import { MysqlWalletLedger } from './mysql-wallet-ledger';
 import { PoolQueryable, prepareSession } from './queryable';
 
+interface CallbackPoolInternals {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
+
 export interface MysqlStoreOptions {
   /** `mysql://user:pass@host:3306/db`; the database is created when missing. */
   url: string;
@@ -68,6 +74,17 @@ export class MysqlStore {
     }
     const refused = taken.find((each) => each.status === 'rejected');
     if (refused) throw refused.reason;
+  }
+
+  /** Connections busy and callers waiting for one, for the metrics. */
+  poolUsage(): { size: number; inUse: number; waiting: number } {
+    // mysql2 keeps these counts private; its promise pool wraps the callback pool that has them.
+    const pool = (this.pool as unknown as { pool: CallbackPoolInternals }).pool;
+    return {
+      size: this.poolSize,
+      inUse: pool._allConnections.length - pool._freeConnections.length,
+      waiting: pool._connectionQueue.length,
+    };
   }
 
   /** Resolves when the server answers; DependencyUnavailableError otherwise. */

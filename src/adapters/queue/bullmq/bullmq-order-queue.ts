@@ -166,6 +166,7 @@ export class BullmqOrderQueue implements OrderQueue {
       }),
     );
     const consumer: QueueConsumer = {
+      isConsuming: () => this.consumers.has(consumer) && worker.isRunning(),
       stop: async () => {
         this.consumers.delete(consumer);
         if (this.producer.status === 'ready') {

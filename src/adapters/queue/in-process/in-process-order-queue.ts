@@ -50,7 +50,10 @@ export class InProcessOrderQueue implements OrderQueue {
     this.handlers = handlers;
     this.concurrency = options.concurrency;
     this.pump();
-    return { stop: () => this.stopConsuming() };
+    return {
+      isConsuming: () => this.handlers === handlers,
+      stop: () => this.stopConsuming(),
+    };
   }
 
   async depth(): Promise<number> {

@@ -63,7 +63,8 @@ interface Subscription {
   handlers: OrderJobHandlers;
   prefetch: number;
   inFlight: Set<Promise<void>>;
-  active: { sender: ConfirmedSender; consumerTag: string } | null;
+  /** The consumer on a channel of `model`: a connection lost leaves it on the old one. */
+  active: { sender: ConfirmedSender; consumerTag: string; model: ChannelModel } | null;
   /** Settles (never rejects) once the latest attempt to start consuming is over. */
   starting: Promise<void>;
   stopped: boolean;
@@ -129,7 +130,13 @@ export class RabbitmqOrderQueue implements OrderQueue {
     this.subscriptions.add(subscription);
     if (this.current) this.resume(subscription, this.current.model);
     await subscription.starting;
-    return { stop: () => this.unsubscribe(subscription) };
+    return {
+      isConsuming: () =>
+        !subscription.stopped &&
+        subscription.active !== null &&
+        subscription.active.model === this.current?.model,
+      stop: () => this.unsubscribe(subscription),
+    };
   }
 
   /** Messages waiting: each holds the jobs of one publish. */
@@ -276,7 +283,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
         .finally(() => subscription.inFlight.delete(delivery));
       subscription.inFlight.add(delivery);
     });
-    subscription.active = { sender, consumerTag };
+    subscription.active = { sender, consumerTag, model };
   }
 
   private async unsubscribe(subscription: Subscription): Promise<void> {
