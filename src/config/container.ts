@@ -4,6 +4,7 @@ import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
+import { NO_TRACING, type Tracing } from '../application/ports/tracing';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
 import type { AppConfig } from './config';
@@ -29,7 +30,11 @@ export interface Composition {
  * The one composition root: binds every port to the adapter the configuration selects. Nothing
  * else in the code branches on a driver.
  */
-export async function buildContainer(config: AppConfig, logger: Logger): Promise<Composition> {
+export async function buildContainer(
+  config: AppConfig,
+  logger: Logger,
+  tracing: Tracing = NO_TRACING,
+): Promise<Composition> {
   const container = new Container({ defaultScope: 'Singleton' });
   const disposers = new Disposers();
   const checks: HealthCheck[] = [];
@@ -40,9 +45,19 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     container.bind(TOKENS.Clock).toConstantValue(clock);
     container.bind(TOKENS.IdGenerator).toConstantValue(new RandomIdGenerator());
     container.bind(TOKENS.Logger).toConstantValue(logger);
+    container.bind(TOKENS.Tracing).toConstantValue(tracing);
     await bindStore(container, config.store, disposers, checks, warmUps);
     bindCache(container, config.cache, clock, logger, disposers, checks, warmUps);
-    await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
+    await bindQueue(
+      container,
+      config.queue,
+      config.worker,
+      logger,
+      tracing,
+      disposers,
+      checks,
+      warmUps,
+    );
     customerToken = await bindAuth(container, config.auth, logger, warmUps);
     bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
     container.bind(TOKENS.HealthChecks).toConstantValue(checks);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AccessLog } from '../adapters/http/koa/access-log';
 import { createApp } from '../adapters/http/koa/create-app';
 import { serverOptions } from '../adapters/http/koa/server-options';
 import { answerUnparsableRequests } from '../adapters/http/koa/unparsable-requests';
@@ -19,6 +20,7 @@ import { RepublishStalledWork } from '../application/orders/republish-stalled-wo
 import { RequestCancellation } from '../application/orders/request-cancellation';
 import type { Logger } from '../application/ports/logger';
 import type { OrderQueue } from '../application/ports/order-queue';
+import { NO_TRACING, type Tracing } from '../application/ports/tracing';
 import { TOKENS } from '../application/ports/tokens';
 import { CreateProduct } from '../application/products/create-product';
 import { GetProduct } from '../application/products/get-product';
@@ -95,6 +97,7 @@ export async function startWorkerRole(
       failDeadLetteredOrder: container.get(FailDeadLetteredOrder),
       republishStalledWork: container.get(RepublishStalledWork),
       logger,
+      tracing: container.get<Tracing>(TOKENS.Tracing),
     },
     {
       concurrency: config.worker.concurrency,
@@ -110,13 +113,18 @@ export async function startWorkerRole(
  * cold at start is warmed first (connections, the order path, then the request paths; see
  * warm-up.ts), so that the service is at full speed from the moment it listens or consumes.
  */
-export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
-  const composition = await buildContainer(config, logger);
+export async function startService(
+  config: AppConfig,
+  logger: Logger,
+  tracing: Tracing = NO_TRACING,
+): Promise<RunningService> {
+  const composition = await buildContainer(config, logger, tracing);
   const { disposers } = composition;
   try {
     await warmUp(composition.warmUps, logger);
     await rehearseOrderPath(composition, logger);
     const { httpLimits } = config;
+    const accessLog = new AccessLog(logger, tracing);
     // One handler for the warm-up and the real server: the code it warms is the code that serves.
     const handler =
       config.role === 'worker'
@@ -126,6 +134,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
               requests: httpLimits.maxRequestsInFlight,
               bodyBytes: httpLimits.maxBodyBytesInFlight,
             },
+            accessLog,
           }).callback();
     if (handler) await warmUpRequestPaths(handler, composition, config, logger);
     if (config.role !== 'api') await startWorkerRole(composition, config, logger);
@@ -134,6 +143,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
     if (handler) {
       const server = createServer(serverOptions(httpLimits), handler);
       answerUnparsableRequests(server);
+      accessLog.start();
       port = await listen(server, config.port);
       disposers.push('http server', () => closeServer(server));
     }

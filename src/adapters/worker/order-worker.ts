@@ -5,6 +5,7 @@ import type { ProcessOrderJobs } from '../../application/orders/process-order-jo
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
 import type { JobOutcome, OrderJob, OrderQueue } from '../../application/ports/order-queue';
+import { NO_TRACING, type Tracing } from '../../application/ports/tracing';
 import { Batcher, failed, succeeded, type BatchOptions } from '../../application/shared/batcher';
 
 export interface OrderWorkerDependencies {
@@ -13,6 +14,8 @@ export interface OrderWorkerDependencies {
   failDeadLetteredOrder: FailDeadLetteredOrder;
   republishStalledWork: RepublishStalledWork;
   logger: Logger;
+  /** Off when left out. */
+  tracing?: Tracing;
 }
 
 export interface OrderWorkerOptions {
@@ -51,16 +54,32 @@ export interface RunningWorker {
  * share a transaction. A stock or funds failure is a result (the order becomes FAILED), so a
  * failed job means an error: the queue retries it with backoff and dead-letters it when it keeps
  * failing.
+ *
+ * Traced, a transaction is a CONSUMER span (the messaging conventions' "process"): the child of
+ * its job's request when it settles one job, and linked to every job's request when it settles a
+ * batch, since a span has one parent. Each settled job is logged with its order, its message and
+ * the request that placed it.
  */
 export async function startOrderWorker(
   deps: OrderWorkerDependencies,
   options: OrderWorkerOptions,
 ): Promise<RunningWorker> {
   const { logger } = deps;
+  const tracing = deps.tracing ?? NO_TRACING;
   const counts: WorkerStats = { processed: 0, failed: 0, deadLettered: 0 };
   // Deliveries that arrive while a transaction runs share the next one.
   const transactions = new Batcher<OrderJob, void>(async (jobs) => {
-    await deps.processOrderJobs.execute(jobs);
+    await tracing.run(
+      'process orders',
+      'consumer',
+      jobs.map((job) => job.origin?.trace),
+      {
+        'messaging.operation.type': 'process',
+        'messaging.batch.message_count': jobs.length,
+        ...(jobs.length === 1 && jobs[0] && { 'order.id': jobs[0].orderId }),
+      },
+      () => deps.processOrderJobs.execute(jobs),
+    );
     return jobs.map(() => succeeded(undefined));
   }, options.batching);
   const handle = (delivery: readonly OrderJob[]): Promise<JobOutcome[]> =>
@@ -78,6 +97,7 @@ export async function startOrderWorker(
           return failed(error);
         }
         counts.processed += 1;
+        logger.info('order job done', describeJob(job));
         return succeeded(undefined);
       }),
     );

@@ -9,10 +9,11 @@ import { IdempotencyKeyTakenError } from '../errors';
 import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { OrderRepository } from '../ports/order-repository';
+import { NO_TRACING, type Tracing, type WorkOrigin } from '../ports/tracing';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import type { AdmissionControl } from './admission-control';
-import { orderJob } from './order-job';
+import { orderJob, workOrigin } from './order-job';
 import type { PublishAfterCommit } from './publish-after-commit';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -21,6 +22,14 @@ export interface PlaceOrderInput {
   customerId: CustomerId | null;
   items: readonly OrderLine[];
   idempotencyKey: string | null;
+  /** The HTTP request's id, carried with the job for the worker's log lines. */
+  requestId?: string;
+}
+
+/** An order waiting to be stored, with the request it came from. */
+interface Placement {
+  order: Order;
+  origin: WorkOrigin | undefined;
 }
 
 /** The input once the caller's customer is settled. */
@@ -41,9 +50,13 @@ export interface PlaceOrderResult {
  * the workers refuses an order before it is stored. The store checks customers and products
  * as it inserts, so accepting costs no read of its own. Orders placed at the same time are stored
  * in one transaction and published together (see Batcher).
+ *
+ * Traced, a batch is a span of its own, since one transaction serves several requests: the child
+ * of its request when it holds one order, otherwise linked to every request's span. Each job
+ * carries its own request's trace context, so the worker continues that request's trace.
  */
 export class PlaceOrder {
-  private readonly intake: Batcher<Order, void>;
+  private readonly intake: Batcher<Placement, void>;
   /**
    * The last call under way in this process for each (customer, idempotency key). A client's
    * retry then waits for its first attempt and replays it, instead of meeting it in one batch,
@@ -59,8 +72,9 @@ export class PlaceOrder {
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     batching: BatchOptions,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {
-    this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
+    this.intake = new Batcher((placements) => this.storeAndPublish(placements), batching);
   }
 
   async execute(caller: Caller, request: PlaceOrderInput): Promise<PlaceOrderResult> {
@@ -99,7 +113,7 @@ export class PlaceOrder {
     await this.admission.admit();
 
     try {
-      await this.intake.submit(order);
+      await this.intake.submit({ order, origin: workOrigin(input.requestId, this.tracing) });
     } catch (error) {
       if (!(error instanceof IdempotencyKeyTakenError) || !input.idempotencyKey) throw error;
       const earlier = await this.replay(input.customerId, input.idempotencyKey, fingerprint);
@@ -110,13 +124,24 @@ export class PlaceOrder {
     return { order, replayed: false };
   }
 
-  private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<void>[]> {
-    const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
-    this.publisher.publish(
-      orders.flatMap((order, index) => (refused[index] === null ? [orderJob('PLACE', order)] : [])),
-      'orders stored but not published; the re-publisher will retry',
+  private storeAndPublish(placements: readonly Placement[]): Promise<Outcome<void>[]> {
+    return this.tracing.run(
+      'store orders',
+      'internal',
+      placements.map(({ origin }) => origin?.trace),
+      { 'orders.count': placements.length },
+      async () => {
+        const orders = placements.map(({ order }) => order);
+        const refused = await this.uow.run((tx) => tx.orders.insertMany(orders));
+        this.publisher.publish(
+          placements.flatMap(({ order, origin }, index) =>
+            refused[index] === null ? [orderJob('PLACE', order, origin)] : [],
+          ),
+          'orders stored but not published; the re-publisher will retry',
+        );
+        return refused.map((error) => (error ? failed(error) : succeeded(undefined)));
+      },
     );
-    return refused.map((error) => (error ? failed(error) : succeeded(undefined)));
   }
 
   private async replay(

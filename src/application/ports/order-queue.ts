@@ -1,5 +1,6 @@
 import type { CustomerId, OrderId, ProductId } from '../../domain/shared/ids';
 import type { Outcome } from '../shared/batcher';
+import type { WorkOrigin } from './tracing';
 
 export type OrderJobKind = 'PLACE' | 'CANCEL';
 
@@ -17,6 +18,10 @@ export interface OrderJob {
   orderId: OrderId;
   /** Known when the API publishes; absent in re-published work. */
   parties?: OrderParties;
+  /** The request that asked for it, when the API publishes; absent in re-published work. */
+  origin?: WorkOrigin;
+  /** The broker's id of the message that delivered it, for log lines; set when consumed. */
+  messageId?: string;
 }
 
 /** What became of one job of a delivery: done, or failed with an error that is its alone. */

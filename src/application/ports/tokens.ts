@@ -10,6 +10,7 @@ export const TOKENS = {
   Clock: Symbol.for('Clock'),
   IdGenerator: Symbol.for('IdGenerator'),
   Logger: Symbol.for('Logger'),
+  Tracing: Symbol.for('Tracing'),
   HealthChecks: Symbol.for('HealthChecks'),
   TokenVerifier: Symbol.for('TokenVerifier'),
 } as const;

@@ -1,6 +1,7 @@
 import type { Container, ServiceIdentifier } from 'inversify';
 import type { Clock } from '../../application/ports/clock';
 import type { IdGenerator } from '../../application/ports/id-generator';
+import type { Tracing } from '../../application/ports/tracing';
 import type { UnitOfWork } from '../../application/ports/unit-of-work';
 import type { OrderQueue } from '../../application/ports/order-queue';
 import type { OrderRepository } from '../../application/ports/order-repository';
@@ -75,7 +76,9 @@ export function bindUseCases(container: Container, config: AppConfig): void {
         admission: AdmissionControl,
         ids: IdGenerator,
         clock: Clock,
-      ) => new PlaceOrder(uow, orders, publisher, admission, ids, clock, config.apiBatching),
+        tracing: Tracing,
+      ) =>
+        new PlaceOrder(uow, orders, publisher, admission, ids, clock, config.apiBatching, tracing),
       [
         T.UnitOfWork,
         T.OrderRepository,
@@ -83,15 +86,16 @@ export function bindUseCases(container: Container, config: AppConfig): void {
         AdmissionControl,
         T.IdGenerator,
         T.Clock,
+        T.Tracing,
       ],
     );
   bind(GetOrder, (...a) => new GetOrder(...a), [T.OrderRepository]);
   container
     .bind(RequestCancellation)
     .toResolvedValue(
-      (uow: UnitOfWork, publisher: PublishAfterCommit, clock: Clock) =>
-        new RequestCancellation(uow, publisher, clock, config.apiBatching),
-      [T.UnitOfWork, PublishAfterCommit, T.Clock],
+      (uow: UnitOfWork, publisher: PublishAfterCommit, clock: Clock, tracing: Tracing) =>
+        new RequestCancellation(uow, publisher, clock, config.apiBatching, tracing),
+      [T.UnitOfWork, PublishAfterCommit, T.Clock, T.Tracing],
     );
   bind(ProcessOrderJobs, (...a) => new ProcessOrderJobs(...a), [
     T.UnitOfWork,

@@ -260,7 +260,7 @@ export class BullmqOrderQueue implements OrderQueue {
 
   private jobsOf(job: Job<unknown>): OrderJob[] {
     try {
-      return toOrderJobs(job.data);
+      return toOrderJobs(job.data, job.id);
     } catch (error) {
       throw new UnrecoverableError(`Job ${job.id}: ${(error as Error).message}`);
     }

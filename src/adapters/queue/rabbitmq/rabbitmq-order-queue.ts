@@ -313,7 +313,11 @@ export class RabbitmqOrderQueue implements OrderQueue {
     const { channel } = sender;
     let jobs: OrderJob[];
     try {
-      jobs = toOrderJobs(JSON.parse(message.content.toString('utf8')));
+      const { messageId } = message.properties as { messageId?: unknown };
+      jobs = toOrderJobs(
+        JSON.parse(message.content.toString('utf8')),
+        typeof messageId === 'string' ? messageId : undefined,
+      );
     } catch (error) {
       this.logger.error('an unreadable message was moved to the dead-letter queue', {
         queue: this.names.main,
