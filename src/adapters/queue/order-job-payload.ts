@@ -57,7 +57,7 @@ function readParties(entry: Record<string, unknown>): OrderParties | undefined {
   return { customerId: customerId(customer), productIds: products.map((id) => productId(id)) };
 }
 
-function toOrderJob(entry: unknown, messageId: string | undefined): OrderJob {
+function toOrderJob(entry: unknown): OrderJob {
   if (typeof entry === 'object' && entry !== null) {
     const fields = entry as Record<string, unknown>;
     const { kind, orderId: id } = fields;
@@ -67,7 +67,6 @@ function toOrderJob(entry: unknown, messageId: string | undefined): OrderJob {
       const origin = readOrigin(fields);
       if (parties) job.parties = parties;
       if (origin) job.origin = origin;
-      if (messageId) job.messageId = messageId;
       return job;
     }
   }
@@ -79,7 +78,7 @@ function toOrderJob(entry: unknown, messageId: string | undefined): OrderJob {
  * an order id becomes jobs; anything else is refused whole before a handler sees it (and
  * dead-lettered, its orders left to the re-publisher).
  */
-export function toOrderJobs(payload: unknown, messageId?: string): OrderJob[] {
+export function toOrderJobs(payload: unknown): OrderJob[] {
   const jobs =
     typeof payload === 'object' && payload !== null && 'jobs' in payload
       ? (payload as { jobs: unknown }).jobs
@@ -87,5 +86,5 @@ export function toOrderJobs(payload: unknown, messageId?: string): OrderJob[] {
   if (!Array.isArray(jobs) || jobs.length === 0) {
     throw new Error('The message holds no order job');
   }
-  return jobs.map((entry) => toOrderJob(entry, messageId));
+  return jobs.map(toOrderJob);
 }

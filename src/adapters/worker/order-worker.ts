@@ -4,7 +4,12 @@ import { describeJob } from '../../application/orders/order-job';
 import type { ProcessOrderJobs } from '../../application/orders/process-order-jobs';
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
-import type { JobOutcome, OrderJob, OrderQueue } from '../../application/ports/order-queue';
+import type {
+  DeliveryInfo,
+  JobOutcome,
+  OrderJob,
+  OrderQueue,
+} from '../../application/ports/order-queue';
 import { NO_TRACING, type Tracing } from '../../application/ports/tracing';
 import { Batcher, failed, succeeded, type BatchOptions } from '../../application/shared/batcher';
 
@@ -82,40 +87,49 @@ export async function startOrderWorker(
     );
     return jobs.map(() => succeeded(undefined));
   }, options.batching);
-  const handle = (delivery: readonly OrderJob[]): Promise<JobOutcome[]> =>
+  // A job as its log lines name it: its order, the message it came in and the request behind it.
+  const described = (job: OrderJob, delivery: DeliveryInfo = {}) => ({
+    ...describeJob(job),
+    jobId: delivery.messageId,
+  });
+  const handle = (jobs: readonly OrderJob[], delivery?: DeliveryInfo): Promise<JobOutcome[]> =>
     Promise.all(
-      delivery.map(async (job): Promise<JobOutcome> => {
+      jobs.map(async (job): Promise<JobOutcome> => {
         try {
           await transactions.submit(job);
         } catch (error) {
           counts.failed += 1;
           const level = isTransient(error) ? 'warn' : 'error';
           logger[level]('order job failed; it will be retried', {
-            ...describeJob(job),
+            ...described(job, delivery),
             error: String(error),
           });
           return failed(error);
         }
         counts.processed += 1;
-        logger.info('order job done', describeJob(job));
+        logger.info('order job done', described(job, delivery));
         return succeeded(undefined);
       }),
     );
-  const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
+  const deadLettered = async (
+    job: OrderJob,
+    error: unknown,
+    delivery?: DeliveryInfo,
+  ): Promise<void> => {
     counts.deadLettered += 1;
     if (isTransient(error)) {
       // The attempts ran out on the database or a lock, not on the order: failing it would
       // turn a few seconds of outage into refused orders. Left PENDING, it is published again
       // by the re-publisher once the store answers.
       logger.warn('order job dead-lettered on a transient error; left to the re-publisher', {
-        ...describeJob(job),
+        ...described(job, delivery),
         error: String(error),
         deadLettered: counts.deadLettered,
       });
       return;
     }
     logger.error('order job dead-lettered', {
-      ...describeJob(job),
+      ...described(job, delivery),
       error: String(error),
       deadLettered: counts.deadLettered,
     });

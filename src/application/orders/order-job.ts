@@ -3,13 +3,12 @@ import type { OrderJob, OrderJobKind } from '../ports/order-queue';
 import type { Tracing, WorkOrigin } from '../ports/tracing';
 
 /**
- * What a log line says of a job: which order, which message brought it and which request asked
- * for it. Its parties (up to a hundred product ids) would only be noise.
+ * What a log line says of a job: which order, and which request asked for it. Its parties (up to
+ * a hundred product ids) would only be noise.
  */
-export const describeJob = ({ kind, orderId, messageId, origin }: OrderJob) => ({
+export const describeJob = ({ kind, orderId, origin }: OrderJob) => ({
   kind,
   orderId,
-  jobId: messageId,
   requestId: origin?.requestId,
 });
 

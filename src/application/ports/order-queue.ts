@@ -20,7 +20,10 @@ export interface OrderJob {
   parties?: OrderParties;
   /** The request that asked for it, when the API publishes; absent in re-published work. */
   origin?: WorkOrigin;
-  /** The broker's id of the message that delivered it, for log lines; set when consumed. */
+}
+
+/** The message a delivery came in, as its broker names it (BullMQ's job id), for log lines. */
+export interface DeliveryInfo {
   messageId?: string;
 }
 
@@ -33,9 +36,9 @@ export interface OrderJobHandlers {
    * their order, once the successful ones committed: only those are acknowledged. The failed ones
    * are retried together, and dead-lettered after the last attempt. A rejection fails them all.
    */
-  handle(jobs: readonly OrderJob[]): Promise<JobOutcome[]>;
+  handle(jobs: readonly OrderJob[], delivery?: DeliveryInfo): Promise<JobOutcome[]>;
   /** Called once a job has failed its last attempt and was moved to the dead-letter queue. */
-  deadLettered(job: OrderJob, error: unknown): Promise<void>;
+  deadLettered(job: OrderJob, error: unknown, delivery?: DeliveryInfo): Promise<void>;
 }
 
 export interface ConsumeOptions {
