@@ -24,7 +24,7 @@ export async function createPino(level: string, terminal: boolean): Promise<LogO
   const base = { level, base: { service: 'order-service' } };
   if (terminal) {
     const { default: pretty } = await import('pino-pretty');
-    return { pino: pino(base, pretty({ sync: true })), flush: () => undefined };
+    return { pino: pino(base, pretty({ sync: true, ignore: 'service' })), flush: () => undefined };
   }
   const destination = pino.destination({
     dest: 1,

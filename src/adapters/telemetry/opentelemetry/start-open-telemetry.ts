@@ -47,7 +47,9 @@ export function startOpenTelemetry(protocol: OtlpProtocol): OpenTelemetry {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation(),
+      // What this service sends over HTTP is its start-up warm-up to itself (about 2,000
+      // requests, already traced as they arrive) and the occasional JWKS fetch.
+      new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true }),
       new MySQL2Instrumentation(),
       new IORedisInstrumentation({ requireParentSpan: true }),
     ],
