@@ -45,6 +45,8 @@ async function main(terminal: boolean): Promise<void> {
     }
     const service = await startService(config, logger, tracing.tracing);
     logger.info('order service started', { ...describe(config), port: service.port });
+    // Supervisors and scripts wait for this line: it is not left in the buffer.
+    output.flush();
 
     let stopping = false;
     const shutdown = (signal: string) => {
