@@ -15,6 +15,7 @@ const FRAMEWORKS = [
   'rate-limiter-flexible',
   'jose',
   '*helmet',
+  '@opentelemetry/*',
 ];
 const OUTER_LAYERS = ['**/adapters/**', '**/config/**'];
 
@@ -100,5 +101,5 @@ module.exports = tseslint.config(
     ],
     rules: { 'no-restricted-syntax': 'off' },
   },
-  { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -8,7 +8,7 @@ import {
   DEFAULT_IN_FLIGHT_LIMITS,
   LARGEST_BODY_BYTES,
 } from '../adapters/http/koa/requests-in-flight';
-import { WAITERS_PER_CONNECTION } from '../adapters/persistence/mysql/mysql-connection';
+import { WAITERS_PER_CONNECTION } from '../adapters/persistence/mysql/pool-limits';
 import type { BatchOptions } from '../application/shared/batcher';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -63,10 +63,19 @@ export interface HttpLimitsConfig {
   maxBodyBytesInFlight: number;
 }
 
+/**
+ * OpenTelemetry tracing, on when an OTLP endpoint is set. The SDK reads the other standard
+ * `OTEL_*` variables itself (service name, sampler, headers, batch sizes); these are the ones
+ * that decide whether, and through which exporter, it loads at all.
+ */
+export type TracingConfig =
+  { enabled: false } | { enabled: true; protocol: 'http/protobuf' | 'http/json' };
+
 export interface AppConfig {
   port: number;
   role: Role;
   logLevel: string;
+  tracing: TracingConfig;
   store: StoreConfig;
   cache: CacheConfig;
   queue: QueueConfig;
@@ -216,6 +225,14 @@ const serviceVariables = z.object({
   SHUTDOWN_TIMEOUT_MS: count(100, 600_000, 25_000),
   // Long enough for a load balancer probing every second or two to see /ready fail twice.
   SHUTDOWN_DRAIN_MS: count(0, 600_000, 5000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http:', 'https:']),
+  // gRPC would need an exporter of its own; these two share one HTTP transport.
+  OTEL_EXPORTER_OTLP_PROTOCOL: oneOf(['http/protobuf', 'http/json'] as const),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: oneOf(['http/protobuf', 'http/json'] as const),
+  /** `otlp` (the default) or `none`, as the OpenTelemetry specification names them. */
+  OTEL_TRACES_EXPORTER: oneOf(['otlp', 'none'] as const),
+  OTEL_SDK_DISABLED: oneOf(['true', 'false'] as const),
 });
 
 type ServiceVariables = z.infer<typeof serviceVariables>;
@@ -230,6 +247,16 @@ function parse<T>(schema: z.ZodType<T>, env: Env): T {
       problem: issue.message,
     })),
   );
+}
+
+function tracingConfig(vars: ServiceVariables): TracingConfig {
+  const endpoint = vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? vars.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint || vars.OTEL_SDK_DISABLED === 'true' || vars.OTEL_TRACES_EXPORTER === 'none') {
+    return { enabled: false };
+  }
+  const protocol =
+    vars.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? vars.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  return { enabled: true, protocol };
 }
 
 /** Null when the driver lacks its URL (a problem is pushed). */
@@ -357,6 +384,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: vars.PORT,
     role,
     logLevel: vars.LOG_LEVEL,
+    tracing: tracingConfig(vars),
     store,
     cache,
     queue,

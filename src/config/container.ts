@@ -4,6 +4,7 @@ import { PublishAfterCommit } from '../application/orders/publish-after-commit';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
 import { TOKENS } from '../application/ports/tokens';
+import { NO_TRACING, type Tracing } from '../application/ports/tracing';
 import { PrometheusMetrics } from '../adapters/metrics/prometheus/prometheus-metrics';
 import { SystemClock } from '../adapters/system/system-clock';
 import { UuidV7IdGenerator } from '../adapters/system/uuid-v7-id-generator';
@@ -33,7 +34,11 @@ export interface Composition {
  * The one composition root: binds every port to the adapter the configuration selects. Nothing
  * else in the code branches on a driver.
  */
-export async function buildContainer(config: AppConfig, logger: Logger): Promise<Composition> {
+export async function buildContainer(
+  config: AppConfig,
+  logger: Logger,
+  tracing: Tracing = NO_TRACING,
+): Promise<Composition> {
   const container = new Container({ defaultScope: 'Singleton' });
   const disposers = new Disposers();
   const checks: HealthCheck[] = [];
@@ -46,9 +51,19 @@ export async function buildContainer(config: AppConfig, logger: Logger): Promise
     bindValue(container, TOKENS.IdGenerator, new UuidV7IdGenerator());
     bindValue(container, TOKENS.Logger, logger);
     bindValue(container, TOKENS.Metrics, metrics);
+    bindValue(container, TOKENS.Tracing, tracing);
     await bindStore(container, config.store, metrics, disposers, checks, warmUps);
     bindCache(container, config.cache, clock, logger, metrics, disposers, checks, warmUps);
-    await bindQueue(container, config.queue, config.worker, logger, disposers, checks, warmUps);
+    await bindQueue(
+      container,
+      config.queue,
+      config.worker,
+      logger,
+      tracing,
+      disposers,
+      checks,
+      warmUps,
+    );
     customerToken = await bindAuth(container, config.auth, clock, logger, warmUps);
     bindRateLimiter(container, config.rateLimit, logger, disposers, warmUps);
     bindValue(container, TOKENS.HealthChecks, checks);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AccessLog } from '../adapters/http/koa/access-log';
 import { createApp } from '../adapters/http/koa/create-app';
 import { createOperationsApp } from '../adapters/http/koa/operations-app';
 import { serverOptions } from '../adapters/http/koa/server-options';
@@ -20,6 +21,7 @@ import { RepublishStalledWork } from '../application/orders/republish-stalled-wo
 import { RequestCancellation } from '../application/orders/request-cancellation';
 import type { HealthCheck } from '../application/ports/health-check';
 import type { Logger } from '../application/ports/logger';
+import { NO_TRACING, type Tracing } from '../application/ports/tracing';
 import { TOKENS } from '../application/ports/tokens';
 import { CreateProduct } from '../application/products/create-product';
 import { GetProduct } from '../application/products/get-product';
@@ -106,6 +108,7 @@ export async function startWorkerRole(
       republishStalledWork: container.get(RepublishStalledWork),
       logger,
       metrics: composition.metrics,
+      tracing: resolve(container, TOKENS.Tracing),
     },
     {
       concurrency: config.worker.concurrency,
@@ -128,13 +131,18 @@ export async function startWorkerRole(
  * cold at start is warmed first (connections, the order path, then the request paths; see
  * warm-up.ts), so that the service is at full speed from the moment it listens or consumes.
  */
-export async function startService(config: AppConfig, logger: Logger): Promise<RunningService> {
-  const composition = await buildContainer(config, logger);
+export async function startService(
+  config: AppConfig,
+  logger: Logger,
+  tracing: Tracing = NO_TRACING,
+): Promise<RunningService> {
+  const composition = await buildContainer(config, logger, tracing);
   const { disposers } = composition;
   try {
     await warmUp(composition.warmUps, logger);
     await rehearseOrderPath(composition, logger);
     const { httpLimits } = config;
+    const accessLog = new AccessLog(logger, tracing);
     // One handler for the warm-up and the real server: the code it warms is the code that serves.
     const handler =
       config.role === 'worker'
@@ -144,6 +152,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
               requests: httpLimits.maxRequestsInFlight,
               bodyBytes: httpLimits.maxBodyBytesInFlight,
             },
+            accessLog,
           }).callback();
     if (handler) await warmUpRequestPaths(handler, composition, config, logger);
     if (config.role !== 'api') await startWorkerRole(composition, config, logger);
@@ -155,6 +164,7 @@ export async function startService(config: AppConfig, logger: Logger): Promise<R
         createOperationsApp({ checkReadiness, metrics: composition.metrics, logger }).callback(),
     );
     answerUnparsableRequests(server);
+    if (handler) accessLog.start();
     const port = await listen(server, config.port);
     disposers.push('http server', () => closeServer(server));
 

@@ -128,7 +128,13 @@ describe('bullmq: a job in the failed set whose order is still PENDING', () => {
         expect(jobs.map((job) => job.data)).toEqual([
           {
             jobs: [
-              { kind: 'PLACE', orderId: id, customerId: customer.id, productIds: [product.id] },
+              {
+                kind: 'PLACE',
+                orderId: id,
+                customerId: customer.id,
+                productIds: [product.id],
+                requestId: expect.any(String),
+              },
             ],
           },
         ]);

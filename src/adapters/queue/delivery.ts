@@ -1,5 +1,10 @@
 import type { LogFields, Logger } from '../../application/ports/logger';
-import type { JobOutcome, OrderJob, OrderJobHandlers } from '../../application/ports/order-queue';
+import type {
+  DeliveryInfo,
+  JobOutcome,
+  OrderJob,
+  OrderJobHandlers,
+} from '../../application/ports/order-queue';
 
 export interface FailedJob {
   job: OrderJob;
@@ -14,10 +19,11 @@ export interface FailedJob {
 export async function handleDelivery(
   handlers: OrderJobHandlers,
   jobs: readonly OrderJob[],
+  delivery: DeliveryInfo = {},
 ): Promise<FailedJob[]> {
   let outcomes: JobOutcome[];
   try {
-    outcomes = await handlers.handle(jobs);
+    outcomes = await handlers.handle(jobs, delivery);
   } catch (error) {
     return jobs.map((job) => ({ job, error }));
   }
@@ -37,9 +43,10 @@ export async function reportDeadLetters(
   failures: readonly FailedJob[],
   logger: Logger,
   context: LogFields,
+  delivery: DeliveryInfo = {},
 ): Promise<void> {
   const reports = await Promise.allSettled(
-    failures.map((failure) => handlers.deadLettered(failure.job, failure.error)),
+    failures.map((failure) => handlers.deadLettered(failure.job, failure.error, delivery)),
   );
   reports.forEach((report, index) => {
     const failure = failures[index];

@@ -5,7 +5,13 @@ import type { ProcessOrderJobs } from '../../application/orders/process-order-jo
 import type { RepublishStalledWork } from '../../application/orders/republish-stalled-work';
 import type { Logger } from '../../application/ports/logger';
 import type { Metrics } from '../../application/ports/metrics';
-import type { JobOutcome, OrderJob, OrderQueue } from '../../application/ports/order-queue';
+import type {
+  DeliveryInfo,
+  JobOutcome,
+  OrderJob,
+  OrderQueue,
+} from '../../application/ports/order-queue';
+import { NO_TRACING, type Tracing } from '../../application/ports/tracing';
 import { Batcher, failed, succeeded, type BatchOptions } from '../../application/shared/batcher';
 
 export interface OrderWorkerDependencies {
@@ -15,6 +21,8 @@ export interface OrderWorkerDependencies {
   republishStalledWork: RepublishStalledWork;
   logger: Logger;
   metrics: Metrics;
+  /** Off when left out. */
+  tracing?: Tracing;
 }
 
 export interface OrderWorkerOptions {
@@ -55,21 +63,42 @@ export interface RunningWorker {
  * share a transaction. A stock or funds failure is a result (the order becomes FAILED), so a
  * failed job means an error: the queue retries it with backoff and dead-letters it when it keeps
  * failing.
+ *
+ * Traced, a transaction is a CONSUMER span (the messaging conventions' "process"): the child of
+ * its job's request when it settles one job, and linked to every job's request when it settles a
+ * batch, since a span has one parent. Each settled job is logged with its order, its message and
+ * the request that placed it.
  */
 export async function startOrderWorker(
   deps: OrderWorkerDependencies,
   options: OrderWorkerOptions,
 ): Promise<RunningWorker> {
   const { logger, metrics } = deps;
+  const tracing = deps.tracing ?? NO_TRACING;
   const counts: WorkerStats = { processed: 0, failed: 0, deadLettered: 0 };
   // Deliveries that arrive while a transaction runs share the next one.
   const transactions = new Batcher<OrderJob, void>(async (jobs) => {
-    await deps.processOrderJobs.execute(jobs);
+    await tracing.run(
+      'process orders',
+      'consumer',
+      jobs.map((job) => job.origin?.trace),
+      {
+        'messaging.operation.type': 'process',
+        'messaging.batch.message_count': jobs.length,
+        ...(jobs.length === 1 && jobs[0] && { 'order.id': jobs[0].orderId }),
+      },
+      () => deps.processOrderJobs.execute(jobs),
+    );
     return jobs.map(() => succeeded(undefined));
   }, options.batching);
-  const handle = (delivery: readonly OrderJob[]): Promise<JobOutcome[]> =>
+  // A job as its log lines name it: its order, the message it came in and the request behind it.
+  const described = (job: OrderJob, delivery: DeliveryInfo = {}) => ({
+    ...describeJob(job),
+    jobId: delivery.messageId,
+  });
+  const handle = (jobs: readonly OrderJob[], delivery?: DeliveryInfo): Promise<JobOutcome[]> =>
     Promise.all(
-      delivery.map(async (job): Promise<JobOutcome> => {
+      jobs.map(async (job): Promise<JobOutcome> => {
         try {
           await transactions.submit(job);
         } catch (error) {
@@ -77,17 +106,22 @@ export async function startOrderWorker(
           metrics.jobsHandled(job.kind, 'failed', 1);
           const level = isTransient(error) ? 'warn' : 'error';
           logger[level]('order job failed; it will be retried', {
-            ...describeJob(job),
+            ...described(job, delivery),
             error: String(error),
           });
           return failed(error);
         }
         counts.processed += 1;
         metrics.jobsHandled(job.kind, 'processed', 1);
+        logger.info('order job done', described(job, delivery));
         return succeeded(undefined);
       }),
     );
-  const deadLettered = async (job: OrderJob, error: unknown): Promise<void> => {
+  const deadLettered = async (
+    job: OrderJob,
+    error: unknown,
+    delivery?: DeliveryInfo,
+  ): Promise<void> => {
     counts.deadLettered += 1;
     metrics.jobDeadLettered(job.kind);
     if (isTransient(error)) {
@@ -95,14 +129,14 @@ export async function startOrderWorker(
       // turn a few seconds of outage into refused orders. Left PENDING, it is published again
       // by the re-publisher once the store answers.
       logger.warn('order job dead-lettered on a transient error; left to the re-publisher', {
-        ...describeJob(job),
+        ...described(job, delivery),
         error: String(error),
         deadLettered: counts.deadLettered,
       });
       return;
     }
     logger.error('order job dead-lettered', {
-      ...describeJob(job),
+      ...described(job, delivery),
       error: String(error),
       deadLettered: counts.deadLettered,
     });

@@ -10,10 +10,11 @@ import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { Metrics } from '../ports/metrics';
 import type { InsertRefusal } from '../ports/order-repository';
+import { NO_TRACING, type Tracing, type WorkOrigin } from '../ports/tracing';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
 import type { AdmissionControl } from './admission-control';
-import { orderJob } from './order-job';
+import { orderJob, workOrigin } from './order-job';
 import type { PublishAfterCommit } from './publish-after-commit';
 import { requestFingerprint } from './request-fingerprint';
 
@@ -22,6 +23,14 @@ export interface PlaceOrderInput {
   customerId: CustomerId | null;
   items: readonly OrderLine[];
   idempotencyKey: string | null;
+  /** The HTTP request's id, carried with the job for the worker's log lines. */
+  requestId?: string;
+}
+
+/** An order waiting to be stored, with the request it came from. */
+interface Placement {
+  order: Order;
+  origin: WorkOrigin | undefined;
 }
 
 export interface PlaceOrderResult {
@@ -38,9 +47,13 @@ export interface PlaceOrderResult {
  * and products as it inserts, so accepting costs no read of its own, and a retried request is
  * answered from what the store reports. Orders placed at the same time are stored in one
  * transaction and published together (see Batcher).
+ *
+ * Traced, a batch is a span of its own, since one transaction serves several requests: the child
+ * of its request when it holds one order, otherwise linked to every request's span. Each job
+ * carries its own request's trace context, so the worker continues that request's trace.
  */
 export class PlaceOrder {
-  private readonly intake: Batcher<Order, PlaceOrderResult>;
+  private readonly intake: Batcher<Placement, PlaceOrderResult>;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -50,8 +63,9 @@ export class PlaceOrder {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     batching: BatchOptions,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {
-    this.intake = new Batcher((orders) => this.storeAndPublish(orders), batching);
+    this.intake = new Batcher((placements) => this.storeAndPublish(placements), batching);
   }
 
   async execute(caller: Caller, request: PlaceOrderInput): Promise<PlaceOrderResult> {
@@ -69,19 +83,28 @@ export class PlaceOrder {
     });
     this.publisher.checkRoom();
     await this.admission.admit();
-    return this.intake.submit(order);
+    return this.intake.submit({ order, origin: workOrigin(request.requestId, this.tracing) });
   }
 
-  private async storeAndPublish(orders: readonly Order[]): Promise<Outcome<PlaceOrderResult>[]> {
-    const refusals = await this.store(orders);
-    this.metrics.ordersAccepted(refusals.filter((refusal) => refusal === null).length);
-    this.publisher.publish(
-      orders.flatMap((order, index) =>
-        refusals[index] === null ? [orderJob('PLACE', order)] : [],
-      ),
-      'orders stored but not published; the re-publisher will retry',
+  private storeAndPublish(placements: readonly Placement[]): Promise<Outcome<PlaceOrderResult>[]> {
+    return this.tracing.run(
+      'store orders',
+      'internal',
+      placements.map(({ origin }) => origin?.trace),
+      { 'orders.count': placements.length },
+      async () => {
+        const orders = placements.map(({ order }) => order);
+        const refusals = await this.store(orders);
+        this.metrics.ordersAccepted(refusals.filter((refusal) => refusal === null).length);
+        this.publisher.publish(
+          placements.flatMap(({ order, origin }, index) =>
+            refusals[index] === null ? [orderJob('PLACE', order, origin)] : [],
+          ),
+          'orders stored but not published; the re-publisher will retry',
+        );
+        return refusals.map((refusal, index) => answer(orders[index] as Order, refusal));
+      },
     );
-    return refusals.map((refusal, index) => answer(orders[index] as Order, refusal));
   }
 
   /**

@@ -5,14 +5,16 @@ import type { OrderId } from '../../domain/shared/ids';
 import { authorise, reaches } from '../access/access-policy';
 import type { Caller } from '../access/caller';
 import type { Clock } from '../ports/clock';
+import { NO_TRACING, type Tracing, type WorkOrigin } from '../ports/tracing';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import { Batcher, failed, succeeded, type BatchOptions, type Outcome } from '../shared/batcher';
-import { orderJob } from './order-job';
+import { orderJob, workOrigin } from './order-job';
 import type { PublishAfterCommit } from './publish-after-commit';
 
 interface CancellationRequest {
   caller: Caller;
   id: OrderId;
+  origin: WorkOrigin | undefined;
 }
 
 /**
@@ -29,19 +31,30 @@ export class RequestCancellation {
     private readonly publisher: PublishAfterCommit,
     private readonly clock: Clock,
     batching: BatchOptions,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {
     this.requests = new Batcher((requests) => this.recordAndPublish(requests), batching);
   }
 
-  async execute(caller: Caller, id: OrderId): Promise<Order> {
+  /** `requestId` names the HTTP request, for the worker's log lines about the cancellation. */
+  async execute(caller: Caller, id: OrderId, requestId?: string): Promise<Order> {
     authorise(caller, 'cancelOrder');
     this.publisher.checkRoom();
-    return this.requests.submit({ caller, id });
+    return this.requests.submit({ caller, id, origin: workOrigin(requestId, this.tracing) });
   }
 
-  private async recordAndPublish(
-    requests: readonly CancellationRequest[],
-  ): Promise<Outcome<Order>[]> {
+  /** Traced like PlaceOrder's batches: a child of its one request, or linked to each. */
+  private recordAndPublish(requests: readonly CancellationRequest[]): Promise<Outcome<Order>[]> {
+    return this.tracing.run(
+      'record cancellations',
+      'internal',
+      requests.map(({ origin }) => origin?.trace),
+      { 'orders.count': requests.length },
+      () => this.record(requests),
+    );
+  }
+
+  private async record(requests: readonly CancellationRequest[]): Promise<Outcome<Order>[]> {
     const ids = requests.map((request) => request.id);
     const outcomes = await this.uow.run(async (tx) => {
       const orders = new Map((await tx.orders.lockMany(ids)).map((order) => [order.id, order]));
@@ -66,10 +79,13 @@ export class RequestCancellation {
       return results;
     });
 
-    const requested = new Map<OrderId, Order>();
-    for (const outcome of outcomes) if (outcome.ok) requested.set(outcome.value.id, outcome.value);
+    const requested = new Map<OrderId, { order: Order; origin: WorkOrigin | undefined }>();
+    outcomes.forEach((outcome, index) => {
+      const origin = requests[index]?.origin;
+      if (outcome.ok) requested.set(outcome.value.id, { order: outcome.value, origin });
+    });
     this.publisher.publish(
-      [...requested.values()].map((order) => orderJob('CANCEL', order)),
+      [...requested.values()].map(({ order, origin }) => orderJob('CANCEL', order, origin)),
       'cancellations stored but not published; the re-publisher will retry',
     );
     return outcomes;

@@ -1,5 +1,6 @@
 import type { CustomerId, OrderId, ProductId } from '../../domain/shared/ids';
 import type { Outcome } from '../shared/batcher';
+import type { WorkOrigin } from './tracing';
 
 export type OrderJobKind = 'PLACE' | 'CANCEL';
 
@@ -17,6 +18,13 @@ export interface OrderJob {
   orderId: OrderId;
   /** Known when the API publishes; absent in re-published work. */
   parties?: OrderParties;
+  /** The request that asked for it, when the API publishes; absent in re-published work. */
+  origin?: WorkOrigin;
+}
+
+/** The message a delivery came in, as its broker names it (BullMQ's job id), for log lines. */
+export interface DeliveryInfo {
+  messageId?: string;
 }
 
 /** What became of one job of a delivery: done, or failed with an error that is its alone. */
@@ -28,9 +36,9 @@ export interface OrderJobHandlers {
    * their order, once the successful ones committed: only those are acknowledged. The failed ones
    * are retried together, and dead-lettered after the last attempt. A rejection fails them all.
    */
-  handle(jobs: readonly OrderJob[]): Promise<JobOutcome[]>;
+  handle(jobs: readonly OrderJob[], delivery?: DeliveryInfo): Promise<JobOutcome[]>;
   /** Called once a job has failed its last attempt and was moved to the dead-letter queue. */
-  deadLettered(job: OrderJob, error: unknown): Promise<void>;
+  deadLettered(job: OrderJob, error: unknown, delivery?: DeliveryInfo): Promise<void>;
 }
 
 export interface ConsumeOptions {

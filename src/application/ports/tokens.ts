@@ -10,6 +10,7 @@ import type { ProductCache } from './product-cache';
 import type { ProductRepository } from './product-repository';
 import type { RateLimiter } from './rate-limiter';
 import type { TokenVerifier } from './token-verifier';
+import type { Tracing } from './tracing';
 import type { UnitOfWork } from './unit-of-work';
 
 declare const port: unique symbol;
@@ -35,6 +36,7 @@ export const TOKENS = {
   IdGenerator: token<IdGenerator>('IdGenerator'),
   Logger: token<Logger>('Logger'),
   Metrics: token<Metrics>('Metrics'),
+  Tracing: token<Tracing>('Tracing'),
   HealthChecks: token<HealthCheck[]>('HealthChecks'),
   TokenVerifier: token<TokenVerifier>('TokenVerifier'),
 } as const;

@@ -47,16 +47,25 @@ export function bindUseCases(container: Container, config: AppConfig): void {
   bindFactory(
     container,
     PlaceOrder,
-    [T.UnitOfWork, PublishAfterCommit, AdmissionControl, T.IdGenerator, T.Clock, T.Metrics],
-    (uow, publisher, admission, ids, clock, metrics) =>
-      new PlaceOrder(uow, publisher, admission, ids, clock, metrics, config.apiBatching),
+    [
+      T.UnitOfWork,
+      PublishAfterCommit,
+      AdmissionControl,
+      T.IdGenerator,
+      T.Clock,
+      T.Metrics,
+      T.Tracing,
+    ],
+    (uow, publisher, admission, ids, clock, metrics, tracing) =>
+      new PlaceOrder(uow, publisher, admission, ids, clock, metrics, config.apiBatching, tracing),
   );
   bindClass(container, GetOrder, [T.OrderRepository]);
   bindFactory(
     container,
     RequestCancellation,
-    [T.UnitOfWork, PublishAfterCommit, T.Clock],
-    (uow, publisher, clock) => new RequestCancellation(uow, publisher, clock, config.apiBatching),
+    [T.UnitOfWork, PublishAfterCommit, T.Clock, T.Tracing],
+    (uow, publisher, clock, tracing) =>
+      new RequestCancellation(uow, publisher, clock, config.apiBatching, tracing),
   );
   bindClass(container, ProcessOrderJobs, [
     T.UnitOfWork,

@@ -15,6 +15,29 @@ describe('order job payload', () => {
     expect(toOrderJobs(JSON.parse(JSON.stringify(toPayload(jobs))))).toStrictEqual(jobs);
   });
 
+  it('carries the request id and trace context of a job', () => {
+    const traced: OrderJob = {
+      ...placed,
+      origin: {
+        requestId: 'req-7',
+        trace: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+      },
+    };
+    const stored = JSON.parse(JSON.stringify(toPayload([traced])));
+
+    expect(toOrderJobs(stored)).toStrictEqual([traced]);
+  });
+
+  it.each([
+    ['a request id that could forge a log line', { requestId: 'a\nb' }],
+    ['trace headers other than Trace Context', { trace: { authorization: 'Bearer x' } }],
+    ['a trace header that is not text', { trace: { traceparent: 7 } }],
+  ])('drops %s and keeps the job', (_case, origin) => {
+    expect(toOrderJobs({ jobs: [{ kind: 'CANCEL', orderId: 'o', ...origin }] })).toStrictEqual([
+      { kind: 'CANCEL', orderId: 'o' },
+    ]);
+  });
+
   it('reads jobs without parties, as the re-publisher publishes them', () => {
     expect(toOrderJobs({ jobs: [{ kind: 'PLACE', orderId: 'order-4' }] })).toStrictEqual([
       { kind: 'PLACE', orderId: 'order-4' },

@@ -210,6 +210,35 @@ describe('loadConfig', () => {
     );
   });
 
+  it('turns tracing on only when an OTLP endpoint is set, over http/protobuf unless told', () => {
+    expect(loadConfig({}).tracing).toEqual({ enabled: false });
+    const endpoint = 'http://collector:4318';
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }).tracing).toEqual({
+      enabled: true,
+      protocol: 'http/protobuf',
+    });
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${endpoint}/v1/traces`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      }).tracing,
+    ).toEqual({ enabled: true, protocol: 'http/json' });
+    for (const off of [{ OTEL_SDK_DISABLED: 'true' }, { OTEL_TRACES_EXPORTER: 'none' }]) {
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ...off }).tracing).toEqual({
+        enabled: false,
+      });
+    }
+  });
+
+  it.each([
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
+    ['OTEL_TRACES_EXPORTER', 'zipkin'],
+  ])('refuses %s=%s, which it cannot honour', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(variable);
+  });
+
   /** The variables of the README's configuration table, as `NAME` in its first column. */
   function documentedVariables(): string[] {
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import { AccessGuard } from './access-guard';
+import type { AccessLog } from './access-log';
 import { errorMiddleware, HttpProblem } from './error-middleware';
 import { HttpApi } from './endpoint';
 import type { HttpDependencies } from './http-dependencies';
@@ -24,6 +25,8 @@ export interface AppOptions {
   bodyLimit?: string;
   /** Requests, and request body bytes, served at once; past them the answer is 503. */
   inFlight?: InFlightLimits;
+  /** One line per request; none when left out (tests, tools). */
+  accessLog?: AccessLog;
 }
 
 /** Reached only when no route answered: a wrong method on a known path, or an unknown path. */
@@ -68,10 +71,9 @@ export function createApp(deps: HttpDependencies, options: AppOptions = {}): Koa
   app.on('error', (error: unknown) => {
     deps.logger.error('HTTP error outside the request pipeline', { error: String(error) });
   });
+  app.use(measureRequests(deps.metrics)).use(noSniffEveryAnswer()).use(requestId());
+  if (options.accessLog) app.use(options.accessLog.middleware());
   app
-    .use(measureRequests(deps.metrics))
-    .use(noSniffEveryAnswer())
-    .use(requestId())
     .use(errorMiddleware(deps.logger))
     .use(requestsInFlight(options.inFlight ?? DEFAULT_IN_FLIGHT_LIMITS))
     .use(api.router.routes())

@@ -1,4 +1,5 @@
 import { createPool, type ConnectionOptions, type Pool } from 'mysql2/promise';
+import { WAITERS_PER_CONNECTION } from './pool-limits';
 
 /** Where the store lives, read from a `mysql://user:pass@host:3306/db` URL. */
 export interface MysqlSettings {
@@ -48,13 +49,6 @@ export function connectionOptions(settings: MysqlSettings, withDatabase = true):
     enableKeepAlive: true,
   };
 }
-
-/**
- * Callers that may wait for a connection, per connection, unless configured. With the default
- * pool that is half the default bound on requests in flight: a stalled database then has its
- * callers refused before they take every request slot, and reads the cache serves go on.
- */
-export const WAITERS_PER_CONNECTION = 50;
 
 /**
  * A pool of `poolSize` connections; past `maxWaiting` callers waiting for one, a caller is

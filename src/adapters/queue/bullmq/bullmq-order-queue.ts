@@ -131,7 +131,7 @@ export class BullmqOrderQueue implements OrderQueue {
       this.options.queueName,
       async (job) => {
         const jobs = this.jobsOf(job);
-        const handling = handleDelivery(handlers, jobs);
+        const handling = handleDelivery(handlers, jobs, { messageId: job.id });
         running.add(handling);
         let failures: FailedJob[];
         try {
@@ -327,9 +327,12 @@ export class BullmqOrderQueue implements OrderQueue {
       if (jobs.length > 1) return this.split(job, jobs, error);
       failures = jobs.map((orderJob) => ({ job: orderJob, error }));
     }
-    await reportDeadLetters(handlers, failures, this.logger, {
-      queue: this.options.queueName,
-      jobId: job.id,
-    });
+    await reportDeadLetters(
+      handlers,
+      failures,
+      this.logger,
+      { queue: this.options.queueName, jobId: job.id },
+      { messageId: job.id },
+    );
   }
 }

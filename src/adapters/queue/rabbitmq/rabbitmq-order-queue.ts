@@ -11,6 +11,7 @@ import {
 } from 'amqplib';
 import type { Logger } from '../../../application/ports/logger';
 import type {
+  DeliveryInfo,
   ConsumeOptions,
   OrderJob,
   OrderJobHandlers,
@@ -329,7 +330,7 @@ export class RabbitmqOrderQueue implements OrderQueue {
       channel.nack(message, false, false);
       return;
     }
-    const failures = await handleDelivery(handlers, jobs);
+    const failures = await handleDelivery(handlers, jobs, deliveryOf(message));
     if (failures.length > 0) await this.retryOrDeadLetter(handlers, sender, message, failures);
     channel.ack(message);
   }
@@ -354,12 +355,23 @@ export class RabbitmqOrderQueue implements OrderQueue {
       return;
     }
     await sender.send(this.names.dead, content, { headers: { [ATTEMPT_HEADER]: attempt } });
-    await reportDeadLetters(handlers, failures, this.logger, { queue: this.names.main });
+    await reportDeadLetters(
+      handlers,
+      failures,
+      this.logger,
+      { queue: this.names.main },
+      deliveryOf(message),
+    );
   }
 }
 
 function encode(jobs: readonly OrderJob[]): Buffer {
   return Buffer.from(JSON.stringify(toPayload(jobs)));
+}
+
+function deliveryOf(message: ConsumeMessage): DeliveryInfo {
+  const { messageId } = message.properties as { messageId?: unknown };
+  return typeof messageId === 'string' ? { messageId } : {};
 }
 
 function attemptOf(message: ConsumeMessage): number {

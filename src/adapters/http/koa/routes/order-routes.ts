@@ -3,6 +3,7 @@ import { jsonContent, LOCATION, STORE_ERRORS } from '../documented-responses';
 import type { HttpApi } from '../endpoint';
 import type { HttpDependencies } from '../http-dependencies';
 import { presentOrder } from '../presenters';
+import { requestIdOf } from '../request-id';
 import { IdempotencyHeaders, IdParams, OrderSchema, PlaceOrderBody } from '../schemas';
 
 type Deps = Pick<HttpDependencies, 'placeOrder' | 'getOrder' | 'requestCancellation'>;
@@ -51,6 +52,7 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
           quantity: item.quantity,
         })),
         idempotencyKey: headers['Idempotency-Key'] ?? null,
+        requestId: requestIdOf(ctx),
       });
       ctx.status = 202;
       ctx.set('Location', `/orders/${encodeURIComponent(order.id)}`);
@@ -95,7 +97,11 @@ export function orderRoutes(api: HttpApi, deps: Deps): void {
       },
     },
     handle: async ({ caller, params }, ctx) => {
-      const order = await deps.requestCancellation.execute(caller, orderId(params.id));
+      const order = await deps.requestCancellation.execute(
+        caller,
+        orderId(params.id),
+        requestIdOf(ctx),
+      );
       ctx.status = 202;
       ctx.set('Location', `/orders/${encodeURIComponent(order.id)}`);
       ctx.body = presentOrder(order);
