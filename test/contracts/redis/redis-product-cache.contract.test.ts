@@ -4,6 +4,7 @@ import {
   closeFailFastRedisClient,
   createFailFastRedisClient,
 } from '../../../src/adapters/redis/fail-fast-redis-client';
+import { NearProductCache } from '../../../src/adapters/cache/near/near-product-cache';
 import { RedisProductCache } from '../../../src/adapters/cache/redis/redis-product-cache';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { productId } from '../../../src/domain/shared/ids';
@@ -30,7 +31,21 @@ afterAll(async () => {
   }
 });
 
-productCacheContract(({ ttlMs }) => new RedisProductCache(redis, { ttlMs, keyPrefix }, clock));
+describe('RedisProductCache', () => {
+  productCacheContract(({ ttlMs }) => new RedisProductCache(redis, { ttlMs, keyPrefix }, clock));
+});
+
+// What the service runs with Redis configured: a copy per process in front of Redis.
+describe('NearProductCache in front of RedisProductCache', () => {
+  productCacheContract(
+    ({ ttlMs }) =>
+      new NearProductCache(
+        new RedisProductCache(redis, { ttlMs, keyPrefix }, clock),
+        { holdMs: 250, maxEntries: 100 },
+        clock,
+      ),
+  );
+});
 
 describe('RedisProductCache key layout', () => {
   it('stores a product under <prefix>product:<id> with its TTL', async () => {
