@@ -38,6 +38,8 @@ export interface BenchOptions {
   connections: number;
   /** Run the service's processes under `node --cpu-prof`, profiles in bench/tmp/. */
   cpuProf: boolean;
+  /** Run the service with tracing on, exporting to a sink of the bench's own. */
+  traces: boolean;
   quick: boolean;
   /**
    * REQ-3.2.2 and REQ-3.3.1 on a database grown to `grownMultiple` × a `bufferPoolMb` buffer pool
@@ -50,7 +52,15 @@ export interface BenchOptions {
 
 const DEFAULTS: Omit<
   BenchOptions,
-  'drivers' | 'modes' | 'coldStart' | 'service' | 'saturation' | 'cpuProf' | 'quick' | 'grown'
+  | 'drivers'
+  | 'modes'
+  | 'coldStart'
+  | 'service'
+  | 'saturation'
+  | 'cpuProf'
+  | 'traces'
+  | 'quick'
+  | 'grown'
 > = {
   rate: 1000,
   seconds: 10,
@@ -106,6 +116,8 @@ export const USAGE = `npm run bench -- [options]
   --quick                     everything small, for development
   --skip-saturation           no rate steps beyond the requirements
   --cpu-prof                  profile the API and worker processes (bench/tmp/*.cpuprofile)
+  --traces                    tracing on: the service exports every span (OTLP http/protobuf)
+                              to a sink in the bench that drops them
   --grown                     only REQ-3.2.2 and REQ-3.3.1, on a database grown to
                               --grown-multiple × a --buffer-pool-mb buffer pool and on a fresh
                               one, on a MariaDB of the bench's own; two processes unless --modes
@@ -123,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean' },
       'skip-saturation': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
+      traces: { type: 'boolean' },
       grown: { type: 'boolean' },
       help: { type: 'boolean' },
       ...Object.fromEntries(NUMERIC.map((name) => [kebab(name), { type: 'string' as const }])),
@@ -143,6 +156,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     service: typeof values.service === 'string' ? values.service : null,
     saturation: !grown && values['skip-saturation'] !== true,
     cpuProf: values['cpu-prof'] === true,
+    traces: values.traces === true,
     quick,
     grown,
   };

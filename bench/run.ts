@@ -16,6 +16,7 @@ import { orderThroughput } from './scenarios/order-throughput';
 import { measureReads, productReads } from './scenarios/product-reads';
 import { stockContention } from './scenarios/stock-contention';
 import { createServiceEnvironment, LOCAL_SERVERS, type Driver } from './service/environment';
+import { startOtlpSink } from './service/otlp-sink';
 import { machineInfo, type MachineInfo } from './service/machine-info';
 import { withMachineCpu as measureMachineCpu } from './service/machine-cpu';
 import { runCommand } from './service/service-process';
@@ -116,6 +117,8 @@ async function runDriver(
     generatorNice: number;
     baselines: Baselines;
     serviceRoot: string;
+    /** Set in a `--traces` run: where the service exports its spans. */
+    tracesEndpoint: string | null;
   },
   options: BenchOptions,
 ): Promise<DriverResults> {
@@ -126,7 +129,10 @@ async function runDriver(
   const launch: ServiceLaunch = {
     root: run.serviceRoot,
     mode,
-    env: env.serviceEnv,
+    env: {
+      ...env.serviceEnv,
+      ...(run.tracesEndpoint && { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: run.tracesEndpoint }),
+    },
     nodeFlags: (role) => profileFlags(options, `${name}-${role}${round > 0 ? '-cold' : ''}`),
   };
   let service: ServiceProcesses | undefined;
@@ -239,18 +245,37 @@ async function main(): Promise<void> {
   const generatorNice = raiseGeneratorPriority();
   const bareKoa = await withMachineCpu('baseline: bare Koa reads', () => bareKoaBaseline(options));
 
-  for (const driver of options.drivers) {
-    for (const mode of options.modes) {
-      log(`service on ${driver}, ${mode}`);
-      const results = await runDriver(
-        driver,
-        mode,
-        { id, date, machine, generatorNice, baselines: { bareKoa, rawSql }, serviceRoot },
-        options,
-      );
-      for (const file of await writeResults(ROOT, results)) log(`wrote ${file}`);
-      if (options.cpuProf) summarizeProfiles(profileNames(id, driver, mode, options.coldStart));
+  const sink = options.traces ? await startOtlpSink() : null;
+  try {
+    for (const driver of options.drivers) {
+      for (const mode of options.modes) {
+        log(`service on ${driver}, ${mode}${sink ? ', tracing on' : ''}`);
+        const results = await runDriver(
+          driver,
+          mode,
+          {
+            id,
+            date,
+            machine,
+            generatorNice,
+            baselines: { bareKoa, rawSql },
+            serviceRoot,
+            tracesEndpoint: sink?.url ?? null,
+          },
+          options,
+        );
+        for (const file of await writeResults(ROOT, results)) log(`wrote ${file}`);
+        if (options.cpuProf) summarizeProfiles(profileNames(id, driver, mode, options.coldStart));
+        if (sink) {
+          const { requests, bytes } = sink.received();
+          log(
+            `  traces exported so far: ${requests} requests, ${(bytes / 2 ** 20).toFixed(1)} MiB`,
+          );
+        }
+      }
     }
+  } finally {
+    await sink?.close();
   }
 }
 
