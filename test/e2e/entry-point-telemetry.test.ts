@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, spawnManaged, type ManagedProcess } from '../faults/support/processes';
+import { OtlpReceiver } from '../support/otlp-receiver';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -67,11 +68,18 @@ describe('the entry point', () => {
   });
 
   it('loads the SDK and its instrumentations when an endpoint is set', async () => {
-    const { modules } = await openTelemetryModulesOf(
-      // Nothing listens there: the spans it exports are refused, the service goes on.
-      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${await freePort()}/v1/traces` },
-      logDir,
-    );
+    // A collector that takes every export, so that the exit's last flush ends at once (a refused
+    // one is retried past the stop's patience, and the process would be killed before reporting).
+    const collector = new OtlpReceiver();
+    let modules: string[];
+    try {
+      ({ modules } = await openTelemetryModulesOf(
+        { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${await collector.listen()}/v1/traces` },
+        logDir,
+      ));
+    } finally {
+      await collector.close();
+    }
 
     for (const module of [
       'sdk-trace-node',
