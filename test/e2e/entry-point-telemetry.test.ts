@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort, spawnManaged, type ManagedProcess } from '../faults/support/processes';
+import { eventually } from '../support/eventually';
 import { OtlpReceiver } from '../support/otlp-receiver';
 
 const ROOT = resolve(__dirname, '../..');
@@ -46,9 +47,16 @@ async function openTelemetryModulesOf(env: Record<string, string>, logDir: strin
   } finally {
     await main.stop();
   }
-  const lines = jsonLines(join(logDir, `${name}.log`));
-  const report = lines.find((line) => 'openTelemetryModules' in line);
-  return { lines, modules: report?.openTelemetryModules as string[] };
+  // The process's last lines reach the log file after it exits: wait for its report.
+  return eventually(
+    async () => {
+      const lines = jsonLines(join(logDir, `${name}.log`));
+      const report = lines.find((line) => 'openTelemetryModules' in line);
+      if (!report) throw new Error(`no report of loaded modules in ${name}.log yet`);
+      return { lines, modules: report.openTelemetryModules as string[] };
+    },
+    { timeoutMs: 10_000 },
+  );
 }
 
 describe('the entry point', () => {
